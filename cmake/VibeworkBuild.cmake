@@ -1,0 +1,31 @@
+# Compiler flags shared by every target: strict warnings, ccache, sanitizers.
+option(VIBEWORK_WERROR "Treat warnings as errors" ON)
+option(VIBEWORK_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  # Precompiled headers need these sloppiness settings to be cacheable.
+  set(CMAKE_CXX_COMPILER_LAUNCHER
+      ${CMAKE_COMMAND} -E env "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+      ${CCACHE_PROGRAM})
+endif()
+
+add_library(vibework_warnings INTERFACE)
+target_compile_options(vibework_warnings INTERFACE -Wall -Wextra -Wpedantic
+  $<$<BOOL:${VIBEWORK_WERROR}>:-Werror>)
+
+add_library(vibework_sanitizers INTERFACE)
+if(VIBEWORK_SANITIZE)
+  target_compile_options(vibework_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(vibework_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Every vibework target links this: warnings, sanitizers, and the Asio configuration
+# (the defines must match across all translation units).
+add_library(vibework_defaults INTERFACE)
+target_link_libraries(vibework_defaults INTERFACE vibework_warnings vibework_sanitizers)
+target_compile_definitions(vibework_defaults INTERFACE
+  BOOST_ASIO_NO_DEPRECATED
+  BOOST_ASIO_DISABLE_BOOST_COROUTINE
+  BOOST_BEAST_USE_STD_STRING_VIEW)

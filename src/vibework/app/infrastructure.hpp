@@ -1,0 +1,23 @@
+#pragma once
+// The one place that wires the layer: which components exist, in which start order, and how
+// they find each other. Start: MySQL -> MongoDB -> Redis -> Pub/Sub -> auth (HTTP comes last,
+// started by `serve`). Stop: reverse.
+#include <memory>
+
+#include "vibework/infra/config.hpp"
+#include "vibework/infra/health.hpp"
+#include "vibework/infra/lifecycle.hpp"
+#include "vibework/infra/runtime.hpp"
+
+namespace vibework::app {
+
+struct Infrastructure {
+  // Each part adds its component here, e.g. std::shared_ptr<mysql::Database> mysql;
+  infra::Lifecycle lifecycle;
+};
+
+// Creates every component (no I/O yet) and registers them with the lifecycle in start order.
+std::unique_ptr<Infrastructure> build_infrastructure(const infra::Config& config, infra::Runtime& runtime,
+                                                     infra::Readiness& readiness);
+
+}  // namespace vibework::app

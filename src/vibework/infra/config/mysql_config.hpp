@@ -1,0 +1,33 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "vibework/infra/config/env_reader.hpp"
+
+namespace vibework::infra {
+
+// MySQL / MariaDB. Names follow mysql2's pool options (connectionLimit, waitForConnections,
+// queueLimit) in snake_case.
+struct MysqlConfig {
+  std::string host = "localhost";
+  std::uint16_t port = 3306;
+  std::string user = "root";
+  std::string password = "password";  // secret: never logged
+  std::string database = "vibework";
+  std::size_t connection_limit = 10;   // MYSQL_POOL_SIZE
+  bool wait_for_connections = true;    // MYSQL_WAIT_FOR_CONNECTIONS
+  std::size_t queue_limit = 0;         // MYSQL_QUEUE_LIMIT, 0 = unbounded
+  std::chrono::milliseconds acquire_timeout{10'000};
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::chrono::milliseconds query_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  bool migrate_on_start = false;       // MYSQL_MIGRATE_ON_START
+
+  std::string address() const { return host + ":" + std::to_string(port) + "/" + database; }
+};
+
+MysqlConfig parse_mysql_config(EnvReader& env);
+
+}  // namespace vibework::infra

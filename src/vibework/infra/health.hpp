@@ -1,0 +1,87 @@
+#pragma once
+// Health: the status each part reports, and readiness over all of them.
+//
+// Each part registers a check with the Readiness registry when it starts. A readiness report
+// runs every check in parallel, each bounded by HEALTH_TIMEOUT_MS, so a report takes about as
+// long as the slowest check. Checks never throw: run_check() turns exceptions and timeouts into
+// error statuses.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/json/fwd.hpp>
+
+#include "vibework/infra/asio.hpp"
+
+namespace vibework::infra {
+
+struct HealthStatus {
+  enum class State { ok, error };
+  State status = State::error;
+  std::chrono::milliseconds latency{0};
+  std::string message;  // why it failed; empty when ok
+
+  static HealthStatus ok(std::chrono::milliseconds latency = {}) { return {State::ok, latency, {}}; }
+  static HealthStatus error(std::string message, std::chrono::milliseconds latency = {}) {
+    return {State::error, latency, std::move(message)};
+  }
+  bool is_ok() const noexcept { return status == State::ok; }
+};
+
+using HealthCheckFn = std::function<awaitable<HealthStatus>()>;
+
+struct HealthCheck {
+  std::string name;     // "mysql", "mongodb", "redis", "pubsub"
+  std::string address;  // where it connects, without credentials, for `vibework doctor`
+  HealthCheckFn check;  // a real round trip to the service
+  std::string hint;     // what to try when it fails, for `vibework doctor`
+};
+
+struct NamedHealth {
+  std::string name;
+  std::string address;
+  std::string hint;
+  HealthStatus status;
+};
+
+struct ReadinessReport {
+  bool ok = true;
+  bool shutting_down = false;
+  std::vector<NamedHealth> checks;
+  // {"status":"ok|error","checks":{"mysql":{"status":"ok","latencyMs":3}, ...}}
+  boost::json::value to_json() const;
+};
+
+// Runs one check, measuring its latency; a thrown exception or the deadline becomes an error
+// status. Never throws.
+awaitable<HealthStatus> run_check(const HealthCheckFn& check, std::chrono::milliseconds timeout,
+                                  const std::string& name);
+
+class Readiness {
+ public:
+  explicit Readiness(std::chrono::milliseconds timeout) : timeout_(timeout) {}
+
+  // Thread-safe; parts call it while they start.
+  void add(HealthCheck check);
+  std::vector<std::string> names() const;
+
+  // Runs all checks in parallel. Not ok while shutting down (without running the checks).
+  awaitable<ReadinessReport> report() const;
+
+  // Once set, readiness reports 503 at once: load balancers stop sending traffic first.
+  void set_shutting_down() noexcept { shutting_down_.store(true); }
+  bool shutting_down() const noexcept { return shutting_down_.load(); }
+
+  std::chrono::milliseconds timeout() const noexcept { return timeout_; }
+
+ private:
+  std::chrono::milliseconds timeout_;
+  mutable std::mutex mutex_;
+  std::vector<HealthCheck> checks_;
+  std::atomic<bool> shutting_down_{false};
+};
+
+}  // namespace vibework::infra

@@ -1,0 +1,43 @@
+#include "vibework/infra/lifecycle.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "vibework/infra/timeout.hpp"
+
+namespace vibework::infra {
+
+void Lifecycle::add(std::shared_ptr<Component> component) { components_.push_back(std::move(component)); }
+
+awaitable<void> Lifecycle::start_all() {
+  for (auto& component : components_) {
+    const auto begin = std::chrono::steady_clock::now();
+    std::exception_ptr failure;
+    try {
+      co_await component->start();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (failure) {
+      spdlog::error("{} failed to start; stopping what already started", component->name());
+      co_await stop_all(std::chrono::milliseconds(5'000));
+      std::rethrow_exception(failure);
+    }
+    ++started_;
+    spdlog::info("{} started in {} ms", component->name(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin).count());
+  }
+}
+
+awaitable<void> Lifecycle::stop_all(std::chrono::milliseconds per_component) {
+  while (started_ > 0) {
+    auto& component = components_[--started_];
+    try {
+      co_await with_timeout(component->stop(), per_component, std::string(component->name()), "stop");
+      spdlog::info("{} stopped", component->name());
+    } catch (const std::exception& e) {
+      spdlog::error("{} did not stop cleanly: {}", component->name(), e.what());
+    }
+  }
+}
+
+}  // namespace vibework::infra

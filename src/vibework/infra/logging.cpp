@@ -1,0 +1,75 @@
+#include "vibework/infra/logging.hpp"
+
+#include <chrono>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/formatter.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "vibework/infra/config.hpp"
+
+namespace vibework::infra {
+
+std::string json_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+namespace {
+// {"time":"2026-11-29T04:00:00.123Z","level":"info","logger":"vibework","msg":"..."}
+// A message that already is a JSON object (the access log) is merged in as fields.
+class JsonFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(msg.time);
+    const std::string_view payload(msg.payload.data(), msg.payload.size());
+    fmt::format_to(std::back_inserter(dest), R"({{"time":"{:%Y-%m-%dT%H:%M:%S}Z","level":"{}","logger":"{}")",
+                   ms, spdlog::level::to_string_view(msg.level), std::string_view(msg.logger_name.data(), msg.logger_name.size()));
+    if (payload.size() >= 2 && payload.front() == '{' && payload.back() == '}') {
+      dest.push_back(',');
+      dest.append(payload.data() + 1, payload.data() + payload.size() - 1);
+    } else {
+      const auto escaped = json_escape(payload);
+      fmt::format_to(std::back_inserter(dest), R"(,"msg":"{}")", escaped);
+    }
+    dest.append(std::string_view("}\n"));
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
+};
+}  // namespace
+
+void init_logging(const LogConfig& config) {
+  auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+  auto logger = std::make_shared<spdlog::logger>("vibework", sink);
+  if (config.json) {
+    logger->set_formatter(std::make_unique<JsonFormatter>());
+  } else {
+    logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
+        "%Y-%m-%dT%H:%M:%S.%eZ %-5l [%n] %v", spdlog::pattern_time_type::utc));
+  }
+  logger->set_level(spdlog::level::from_str(config.level));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+}  // namespace vibework::infra
