@@ -525,6 +525,7 @@ void Connection::close() noexcept {
 
 bool Connection::broken() const noexcept { return impl_->broken; }
 void Connection::mark_broken() noexcept { impl_->broken = true; }
+void Connection::unbind() noexcept { impl_->release_socket(); }
 
 bool Connection::idle_socket_is_healthy() const noexcept {
   const int fd = static_cast<int>(mysql_get_socket(impl_->mysql));

@@ -55,6 +55,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   awaitable<void> ping(Deadline deadline);
 
   bool broken() const noexcept;
+  // Detaches the socket from the I/O thread it was last used on (no syscall on the library's
+  // side; Asio deregisters it from epoll). The pool calls it when a connection goes idle, so an
+  // io_context may end while the pool lives on, and the next user binds it to its own thread.
+  void unbind() noexcept;
   // Marks the connection unusable (e.g. a transaction was abandoned mid-way): the pool closes it
   // instead of reusing it, and the server rolls back whatever was open.
   void mark_broken() noexcept;

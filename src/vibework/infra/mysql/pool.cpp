@@ -96,6 +96,7 @@ struct Pool::State {
       discard(std::move(conn));
       return;
     }
+    conn->unbind();
     std::vector<std::shared_ptr<Connection>> stale;
     {
       std::lock_guard lock(mutex);

@@ -23,6 +23,33 @@
 namespace vibework::mysql {
 
 class QueryRunner;
+
+// A C++ value as a raw-query parameter: text, bool, integers, floating point, TimePoint,
+// boost::json::value, std::optional of those, std::nullopt / Value as is.
+template <typename V>
+Value to_param(const V& v) {
+  using U = std::remove_cvref_t<V>;
+  if constexpr (std::same_as<U, Value>) {
+    return v;
+  } else if constexpr (std::same_as<U, std::nullopt_t>) {
+    return std::monostate{};
+  } else if constexpr (is_optional<U>::value) {
+    return v ? to_param(*v) : Value(std::monostate{});
+  } else if constexpr (std::is_convertible_v<const U&, std::string_view>) {
+    return std::string(std::string_view(v));
+  } else if constexpr (std::same_as<U, bool>) {
+    return static_cast<std::int64_t>(v);
+  } else if constexpr (std::integral<U>) {
+    return codec::to_value<U>(v);
+  } else if constexpr (std::floating_point<U>) {
+    return static_cast<double>(v);
+  } else if constexpr (std::is_convertible_v<const U&, TimePoint>) {
+    return codec::to_value<TimePoint>(v);
+  } else {
+    static_assert(std::same_as<U, boost::json::value>, "unsupported parameter type");
+    return codec::json_to_text(v);
+  }
+}
 // Defined in database.cpp: runs one prepared statement on the runner (pool or transaction).
 awaitable<ResultSet> run_statement(QueryRunner& runner, std::string sql, std::vector<Value> params);
 
@@ -43,6 +70,13 @@ awaitable<std::optional<Row>> fetch_first(QueryRunner& runner, const Table<Row>&
   const ResultSet rs = co_await run_statement(runner, std::move(sql), std::move(params));
   if (rs.row_count() == 0) co_return std::nullopt;
   co_return read_row(table, rs, 0);
+}
+
+template <typename Row>
+awaitable<std::vector<Row>> fetch_by_name(QueryRunner& runner, const Table<Row>& table, std::string sql,
+                                          std::vector<Value> params) {
+  const ResultSet rs = co_await run_statement(runner, std::move(sql), std::move(params));
+  co_return read_rows_by_name(table, rs);
 }
 
 awaitable<std::uint64_t> fetch_count(QueryRunner& runner, std::string sql, std::vector<Value> params);
@@ -87,7 +121,7 @@ class Select {
     return detail::fetch_first<Row>(*runner_, *table_, std::move(sql), std::move(params));
   }
   awaitable<std::uint64_t> count() const {
-    std::string sql = "SELECT COUNT(*) FROM " + table_->quoted_name();
+    std::string sql = "SELECT COUNT(*) FROM " + table_->quoted_table_name();
     std::vector<Value> params;
     if (where_) {
       sql += " WHERE " + where_->sql;
@@ -98,7 +132,7 @@ class Select {
 
  private:
   std::pair<std::string, std::vector<Value>> build(std::optional<std::uint64_t> limit) const {
-    std::string sql = "SELECT " + table_->select_list() + " FROM " + table_->quoted_name();
+    std::string sql = "SELECT " + table_->select_list() + " FROM " + table_->quoted_table_name();
     std::vector<Value> params;
     if (where_) {
       sql += " WHERE " + where_->sql;
@@ -142,7 +176,7 @@ class Insert {
   }
   // Returns the number of rows inserted.
   awaitable<std::uint64_t> execute() const {
-    std::string sql = "INSERT INTO " + table_->quoted_name() + " (" + table_->select_list() + ") VALUES ";
+    std::string sql = "INSERT INTO " + table_->quoted_table_name() + " (" + table_->select_list() + ") VALUES ";
     std::string one = "(";
     for (std::size_t i = 0; i < column_count<Row>; ++i) one += i ? ", ?" : "?";
     one += ")";
@@ -178,7 +212,7 @@ class Update {
   }
   // Returns the number of rows matched (mysql2's affectedRows: CLIENT_FOUND_ROWS is on).
   awaitable<std::uint64_t> execute() const {
-    std::string sql = "UPDATE " + table_->quoted_name() + " SET " + sets_;
+    std::string sql = "UPDATE " + table_->quoted_table_name() + " SET " + sets_;
     std::vector<Value> params = params_;
     if (where_) {
       sql += " WHERE " + where_->sql;
@@ -212,7 +246,7 @@ class Remove {
   }
   // Returns the number of rows deleted.
   awaitable<std::uint64_t> execute() const {
-    std::string sql = "DELETE FROM " + table_->quoted_name();
+    std::string sql = "DELETE FROM " + table_->quoted_table_name();
     std::vector<Value> params;
     if (where_) {
       sql += " WHERE " + where_->sql;
@@ -251,15 +285,25 @@ class QueryRunner {
   }
 
   // The escape hatch: any statement, values bound to its `?` placeholders.
-  //   co_await db.execute("UPDATE user SET name = ? WHERE id = ?", {std::string("x"), id});
+  //   co_await db.execute("UPDATE user SET name = ? WHERE id = ?", name, id);
+  //   co_await db.execute(sql, std::vector<Value>{...});
   awaitable<ResultSet> execute(std::string sql, std::vector<Value> params = {}) {
     return run(std::move(sql), std::move(params));
   }
+  template <typename... Args>
+    requires(sizeof...(Args) > 0 && (!std::same_as<std::remove_cvref_t<Args>, std::vector<Value>> && ...))
+  awaitable<ResultSet> execute(std::string sql, const Args&... args) {
+    std::vector<Value> params;
+    params.reserve(sizeof...(Args));
+    (params.push_back(to_param(args)), ...);
+    return run(std::move(sql), std::move(params));
+  }
   // A raw query whose columns are a table's columns (any order), mapped to its rows.
-  template <typename Row>
-  awaitable<std::vector<Row>> query(const Table<Row>& table, std::string sql, std::vector<Value> params = {}) {
-    const ResultSet rs = co_await run(std::move(sql), std::move(params));
-    co_return read_rows_by_name(table, rs);
+  template <typename Row, typename... Args>
+  awaitable<std::vector<Row>> query(const Table<Row>& table, std::string sql, const Args&... args) {
+    std::vector<Value> params;
+    (params.push_back(to_param(args)), ...);
+    return detail::fetch_by_name<Row>(*this, table, std::move(sql), std::move(params));
   }
 
   virtual awaitable<ResultSet> run(std::string sql, std::vector<Value> params) = 0;

@@ -29,6 +29,11 @@ struct Ordering {
   std::string sql;  // "`created_at` DESC"
 };
 
+// How == / != / in() compare text. `exact` compares bytes even when the column's collation is
+// case- or accent-insensitive (a database made by another tool), while still using its index:
+// `col` = ? AND `col` = CAST(? AS BINARY). Use it for emails, tokens and ids.
+enum class Compare { collation, exact };
+
 template <auto Member>
 class Column {
  public:
@@ -39,17 +44,24 @@ class Column {
                 "this member is not listed in the row's BOOST_DESCRIBE_STRUCT");
   static_assert(SqlColumnType<value_type>, "unsupported column type");
 
-  explicit Column(const Table<row_type>* table) : table_(table) {}
+  explicit Column(const Table<row_type>* table, Compare compare = Compare::collation)
+      : table_(table), exact_(compare == Compare::exact && std::same_as<column_value_t<value_type>, std::string>) {}
 
-  const std::string& name() const { return table_->column(index); }
+  const std::string& name() const { return table_->column_name(index); }
   const std::string& quoted() const { return table_->quoted_column(index); }
 
   template <typename V>
     requires CompatibleWith<value_type, V>
-  Condition<row_type> operator==(const V& v) const { return compare("=", v); }
+  Condition<row_type> operator==(const V& v) const {
+    if (exact_) return exact_equal(v);
+    return compare("=", v);
+  }
   template <typename V>
     requires CompatibleWith<value_type, V>
-  Condition<row_type> operator!=(const V& v) const { return compare("<>", v); }
+  Condition<row_type> operator!=(const V& v) const {
+    if (exact_) return !exact_equal(v);
+    return compare("<>", v);
+  }
   template <typename V>
     requires CompatibleWith<value_type, V>
   Condition<row_type> operator<(const V& v) const { return compare("<", v); }
@@ -85,6 +97,15 @@ class Column {
       c.params.push_back(codec::to_value<value_type>(values[i]));
     }
     c.sql += ")";
+    if (exact_) {  // the same list again, compared as bytes
+      c.sql = "(" + c.sql + " AND CAST(" + quoted() + " AS BINARY) IN (";
+      const std::size_t n = c.params.size();
+      for (std::size_t i = 0; i < n; ++i) {
+        c.sql += i ? ", ?" : "?";
+        c.params.push_back(c.params[i]);
+      }
+      c.sql += "))";
+    }
     return c;
   }
   template <typename V>
@@ -120,7 +141,16 @@ class Column {
     return c;
   }
 
+  template <typename V>
+  Condition<row_type> exact_equal(const V& v) const {
+    Condition<row_type> c{"(" + quoted() + " = ? AND " + quoted() + " = CAST(? AS BINARY))", {}};
+    c.params.push_back(codec::to_value<value_type>(v));
+    c.params.push_back(c.params.front());
+    return c;
+  }
+
   const Table<row_type>* table_;
+  bool exact_ = false;
 };
 
 template <typename Row>

@@ -54,7 +54,7 @@ consteval std::size_t member_index() {
   std::size_t index = 0;
   std::size_t found = static_cast<std::size_t>(-1);
   boost::mp11::mp_for_each<described_members<Row>>([&](auto d) {
-    if constexpr (std::is_same_v<decltype(d.pointer), decltype(Member)>) {
+    if constexpr (std::is_same_v<std::remove_cv_t<decltype(d.pointer)>, decltype(Member)>) {
       if (d.pointer == Member) found = index;
     }
     ++index;
@@ -94,10 +94,11 @@ class Table {
   Table(const Table&) = delete;  // columns point at their table
   Table& operator=(const Table&) = delete;
 
-  const std::string& name() const noexcept { return name_; }
-  const std::string& quoted_name() const noexcept { return quoted_name_; }
-  const std::vector<std::string>& columns() const noexcept { return columns_; }
-  const std::string& column(std::size_t i) const { return columns_.at(i); }
+  // (Named so that they cannot clash with column members such as `name`.)
+  const std::string& table_name() const noexcept { return name_; }
+  const std::string& quoted_table_name() const noexcept { return quoted_name_; }
+  const std::vector<std::string>& column_names() const noexcept { return columns_; }
+  const std::string& column_name(std::size_t i) const { return columns_.at(i); }
   const std::string& quoted_column(std::size_t i) const { return quoted_columns_.at(i); }
   // "`id`, `name`, ..." in member order.
   const std::string& select_list() const noexcept { return select_list_; }
@@ -128,7 +129,7 @@ Row read_row(const Table<Row>& table, const ResultSet& rs, std::size_t row) {
   const std::size_t base = row * rs.columns.size();
   boost::mp11::mp_for_each<described_members<Row>>([&](auto d) {
     using T = std::remove_cvref_t<decltype(out.*d.pointer)>;
-    out.*d.pointer = codec::from_value<T>(rs.cells[base + i], table.column(i));
+    out.*d.pointer = codec::from_value<T>(rs.cells[base + i], table.column_name(i));
     ++i;
   });
   return out;
@@ -138,7 +139,7 @@ Row read_row(const Table<Row>& table, const ResultSet& rs, std::size_t row) {
 template <typename Row>
 std::vector<Row> read_rows_by_name(const Table<Row>& table, const ResultSet& rs) {
   std::vector<std::size_t> at;
-  for (const auto& c : table.columns()) at.push_back(rs.column_index(c));
+  for (const auto& c : table.column_names()) at.push_back(rs.column_index(c));
   std::vector<Row> out;
   out.reserve(rs.row_count());
   for (std::size_t r = 0; r < rs.row_count(); ++r) {
@@ -146,7 +147,7 @@ std::vector<Row> read_rows_by_name(const Table<Row>& table, const ResultSet& rs)
     std::size_t i = 0;
     boost::mp11::mp_for_each<described_members<Row>>([&](auto d) {
       using T = std::remove_cvref_t<decltype(row.*d.pointer)>;
-      row.*d.pointer = codec::from_value<T>(rs.cell(r, at[i]), table.column(i));
+      row.*d.pointer = codec::from_value<T>(rs.cell(r, at[i]), table.column_name(i));
       ++i;
     });
     out.push_back(std::move(row));
