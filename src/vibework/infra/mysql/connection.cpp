@@ -123,6 +123,29 @@ struct Statement {
     if (handle) mysql_stmt_close(handle);  // local only: the server frees it when the connection ends
   }
 
+  // Result columns as the last execution described them. The types known at prepare time can
+  // differ from those of an execution (`SELECT ?` is typed by its parameter; an ALTER TABLE
+  // changes `SELECT *`), so this runs after every execute; it only rebinds when they changed.
+  void sync_layout() {
+    const unsigned n = handle->field_count;
+    const MYSQL_FIELD* fields = handle->fields;
+    bool same = n == columns.size();
+    for (unsigned i = 0; same && i < n; ++i) {
+      same = kinds[i] == kind_of(fields[i].type) && is_unsigned[i] == ((fields[i].flags & UNSIGNED_FLAG) != 0);
+    }
+    if (same) return;
+    columns.clear();
+    kinds.clear();
+    is_unsigned.clear();
+    cells = std::vector<OutCell>(n);
+    for (unsigned i = 0; i < n; ++i) {
+      columns.emplace_back(fields[i].name, fields[i].name_length);
+      kinds.push_back(kind_of(fields[i].type));
+      is_unsigned.push_back((fields[i].flags & UNSIGNED_FLAG) != 0);
+    }
+    bind_results();
+  }
+
   void bind_results() {
     binds.assign(columns.size(), MYSQL_BIND{});
     for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -295,18 +318,7 @@ struct Connection::Impl {
                    [&](int ev) { return mysql_stmt_prepare_cont(&rc, h, ev); }, deadline);
     if (rc != 0) fail_statement(h);
     st->param_count = mysql_stmt_param_count(h);
-    if (MYSQL_RES* meta = mysql_stmt_result_metadata(h)) {
-      const unsigned n = mysql_num_fields(meta);
-      MYSQL_FIELD* fields = mysql_fetch_fields(meta);
-      st->cells = std::vector<OutCell>(n);
-      for (unsigned i = 0; i < n; ++i) {
-        st->columns.emplace_back(fields[i].name, fields[i].name_length);
-        st->kinds.push_back(kind_of(fields[i].type));
-        st->is_unsigned.push_back((fields[i].flags & UNSIGNED_FLAG) != 0);
-      }
-      mysql_free_result(meta);
-      st->bind_results();
-    }
+    st->sync_layout();
     auto* raw = st.get();
     statements.emplace(std::string(sql), std::move(st));
     co_return raw;
@@ -402,6 +414,7 @@ awaitable<ResultSet> Connection::execute(std::string_view sql, const std::vector
   ResultSet result;
   result.affected_rows = mysql_stmt_affected_rows(h);
   result.insert_id = mysql_stmt_insert_id(h);
+  st->sync_layout();
   if (!st->columns.empty()) {
     co_await c.drive([&] { return mysql_stmt_store_result_start(&rc, h); },
                      [&](int ev) { return mysql_stmt_store_result_cont(&rc, h, ev); }, deadline);

@@ -28,6 +28,8 @@ struct Waiter {
   std::shared_ptr<Connection> connection;  // granted under the lock
   bool slot = false;                   // granted: may open a new connection
   bool closed = false;                 // the pool closed while waiting
+  bool connect_only = false;           // waiting is off: wait for a connect slot, never for a busy connection
+  bool rejected = false;               // connect_only and the pool filled up
 };
 
 void wake(const std::shared_ptr<Waiter>& w) {
@@ -64,6 +66,8 @@ struct Pool::State {
         ++open;
         ++connecting;
         w->slot = true;
+      } else if (w->connect_only && open >= config.connection_limit) {
+        w->rejected = true;
       } else {
         return;
       }
@@ -202,7 +206,8 @@ awaitable<Pool::Lease> Pool::acquire() {
         ++st.open;
         ++st.connecting;
         slot = true;
-      } else if (!cfg.wait_for_connections) {
+      } else if (!cfg.wait_for_connections && st.open >= cfg.connection_limit) {
+        // (Below the limit, a caller only waits for one of the capped connects to finish.)
         st.throw_exhausted(fmt::format("{} of {} connections busy and MYSQL_WAIT_FOR_CONNECTIONS=false",
                                        st.open, cfg.connection_limit));
       } else if (cfg.queue_limit != 0 && st.waiters.size() >= cfg.queue_limit) {
@@ -210,6 +215,7 @@ awaitable<Pool::Lease> Pool::acquire() {
                                        cfg.connection_limit, st.waiters.size()));
       } else {
         waiter = std::make_shared<Waiter>(ex);
+        waiter->connect_only = !cfg.wait_for_connections;
         st.waiters.push_back(waiter);
       }
     }
@@ -227,6 +233,10 @@ awaitable<Pool::Lease> Pool::acquire() {
           slot = true;
         } else {
           st.waiters.remove(waiter);
+          if (waiter->rejected) {
+            st.throw_exhausted(fmt::format("{} of {} connections busy and MYSQL_WAIT_FOR_CONNECTIONS=false", st.open,
+                                           cfg.connection_limit));
+          }
           if (waiter->closed || st.closing) {
             throw UnavailableError("mysql", "the connection pool closed while waiting for a connection");
           }
@@ -253,7 +263,10 @@ awaitable<Pool::Lease> Pool::acquire() {
       {
         std::lock_guard lock(st.mutex);
         --st.connecting;
-        if (fresh) ++st.opened_total;
+        if (fresh) {
+          ++st.opened_total;
+          st.dispatch_locked();  // a connect slot is free for the next waiter
+        }
       }
       if (failure) {
         st.give_back_slot();
