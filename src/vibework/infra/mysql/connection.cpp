@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cstring>
 #include <optional>
 #include <unordered_map>
@@ -87,6 +88,22 @@ Value from_mysql_time(const MYSQL_TIME& t) {
   if (!ymd.ok()) return std::monostate{};
   return TimePoint{sys_days{ymd} + hours{t.hour} + minutes{t.minute} + seconds{t.second} +
                    microseconds{t.second_part}};
+}
+
+// Tells whether an io_context still exists. Services shut down newest first, so a watch made
+// after a socket's reactor flips before that reactor goes away.
+class ContextWatch : public asio::execution_context::service {
+ public:
+  using key_type = ContextWatch;
+  static inline asio::execution_context::id id;
+  explicit ContextWatch(asio::execution_context& ctx) : service(ctx) {}
+  void shutdown() override { alive->store(false); }
+  std::shared_ptr<std::atomic<bool>> alive = std::make_shared<std::atomic<bool>>(true);
+};
+
+std::shared_ptr<std::atomic<bool>> context_watch(const asio::any_io_executor& ex) {
+  auto& ctx = asio::query(ex, asio::execution::context);
+  return asio::use_service<ContextWatch>(ctx).alive;
 }
 
 }  // namespace
@@ -178,18 +195,36 @@ struct Statement {
   }
 };
 
+// The deadline of the operation in progress on a connection (see Impl::arm).
+struct Watchdog {
+  explicit Watchdog(const asio::any_io_executor& ex) : timer(ex) {}
+  asio::steady_timer timer;
+  asio::cancellation_signal signal;  // cancels the pending socket wait
+  bool armed = false;
+  bool running = false;
+  bool fired = false;
+  SteadyClock::time_point due;
+};
+
 struct Connection::Impl {
   infra::MysqlConfig config;
   MYSQL* mysql = nullptr;
   int fd = -1;
-  std::optional<asio::posix::stream_descriptor> socket;  // bound to the executor of the current user
-  std::optional<asio::steady_timer> timer;
+  // Bound to the io_context of the last user and kept bound while idle (no epoll_ctl per
+  // query); the pool prefers handing a connection back to the same I/O thread.
+  std::unique_ptr<asio::posix::stream_descriptor> socket;
+  std::shared_ptr<Watchdog> watchdog;  // shared with its timer's pending handler
+  std::shared_ptr<std::atomic<bool>> context_alive;  // the io_context the socket is bound to
   bool broken = false;
   bool mariadb = true;
   std::uint64_t thread_id = 0;
   SteadyClock::time_point created = SteadyClock::now();
   SteadyClock::time_point used = created;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> statements;
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>> statements;
 
   ~Impl() {
     statements.clear();
@@ -200,24 +235,41 @@ struct Connection::Impl {
   std::string address() const { return config.host + ":" + std::to_string(config.port); }
 
   void release_socket() {
+    if (socket && context_alive && !context_alive->load()) {
+      // The io_context is gone (its reactor with it): the Asio objects must not be touched, not
+      // even destroyed. Only happens when a pool outlives an io_context (tests, tools).
+      (void)socket.release();
+      new std::shared_ptr<Watchdog>(std::move(watchdog));  // deliberately leaked, see above
+    }
     if (socket) {
       boost::system::error_code ignored;
       socket->cancel(ignored);
       (void)socket->release();  // the library owns the fd
       socket.reset();
     }
-    timer.reset();
+    if (watchdog) {
+      watchdog->timer.cancel();
+      watchdog.reset();
+    }
+    context_alive.reset();
   }
 
-  // The socket and the timer must live on the caller's io_context: with edge-triggered epoll,
-  // an event that another context's reactor consumed while no wait was queued would be lost.
+  // (A new io_context can reuse a dead one's address, so liveness is checked first.)
+  bool bound_to(const asio::any_io_executor& ex) const {
+    return socket && context_alive && context_alive->load() && socket->get_executor() == ex;
+  }
+
+  // The socket and the timer live on the caller's io_context, so a query's completions run on
+  // its own thread without a hop through another thread's reactor.
   void bind_to(const asio::any_io_executor& ex) {
     const int current = static_cast<int>(mysql_get_socket(mysql));
-    if (socket && socket->get_executor() == ex && fd == current) return;
+    if (bound_to(ex) && fd == current) return;
     release_socket();
     fd = current;
-    socket.emplace(ex, fd);
-    timer.emplace(ex);
+    socket = std::make_unique<asio::posix::stream_descriptor>(ex, fd);
+    watchdog = std::make_shared<Watchdog>(ex);
+    // After the socket: the reactor exists, so the watch shuts down before it does.
+    context_alive = context_watch(ex);
   }
 
   // Closes the socket under the library so that the operation in flight ends at once with an
@@ -229,53 +281,61 @@ struct Connection::Impl {
 
   // Runs one non-blocking library call to completion: start() returns the events the library
   // waits for (0 = done); cont(events) resumes it.
-  template <typename Start, typename Cont>
-  awaitable<void> drive(Start start, Cont cont, const Deadline& deadline) {
-    int status = start();
-    if (status == 0) co_return;
+  // Resumes a non-blocking library call that asked to wait (status != 0) until it completes:
+  // awaits the socket events it needs and calls cont(events). Call sites run the *_start
+  // function inline, so calls that complete at once (stored results, cached statements) cost
+  // no coroutine frame:  if (int s = start(); s != 0) co_await c.finish(s, cont, deadline);
+  template <typename Cont>
+  awaitable<void> finish(int status, Cont cont, const Deadline& deadline) {
     auto ex = co_await asio::this_coro::executor;
     bind_to(ex);
-    // The deadline cancels the pending socket wait through this signal. The timer handler owns
-    // the state, so a late firing after we finished touches nothing that is still in use.
-    struct DeadlineState {
-      asio::cancellation_signal signal;
-      bool fired = false;
-      bool done = false;
-    };
-    auto state = std::make_shared<DeadlineState>();
-    timer->expires_at(deadline.at);
-    timer->async_wait([state](boost::system::error_code ec) {
-      if (ec || state->done) return;
-      state->fired = true;
-      state->signal.emit(asio::cancellation_type::all);
-    });
-    struct Finish {
-      DeadlineState& s;
-      asio::steady_timer& t;
-      ~Finish() {
-        s.done = true;
-        t.cancel();
-      }
-    } finish{*state, *timer};
+    Watchdog& w = *watchdog;
+    w.running = true;
+    w.fired = false;
+    w.due = deadline.at;
+    if (!w.armed || w.timer.expiry() > deadline.at) arm(watchdog, deadline.at);
+    struct Done {
+      Watchdog& w;
+      ~Done() { w.running = false; }  // the timer stays armed for the next operation
+    } done{w};
 
     while (status != 0) {
-      if (state->fired || SteadyClock::now() >= deadline.at) {
+      if (w.fired || SteadyClock::now() >= deadline.at) {
         abandon(status, cont);
         throw_deadline(deadline);
       }
       boost::system::error_code ec;
-      const auto wait_type = (status & MYSQL_WAIT_WRITE) ? asio::posix::stream_descriptor::wait_write
-                                                          : asio::posix::stream_descriptor::wait_read;
+      const bool want_write = (status & MYSQL_WAIT_WRITE) != 0;
       co_await socket->async_wait(
-          wait_type, asio::bind_cancellation_slot(state->signal.slot(), asio::redirect_error(use_awaitable, ec)));
+          want_write ? asio::posix::stream_descriptor::wait_write : asio::posix::stream_descriptor::wait_read,
+          asio::bind_cancellation_slot(w.signal.slot(), asio::redirect_error(use_awaitable, ec)));
       if (ec == asio::error::operation_aborted) continue;  // the deadline: handled at the loop top
       if (ec) {
         abandon(status, cont);
         throw UnavailableError("mysql", fmt::format("socket error talking to {}: {}", address(), ec.message()),
                                std::string(infra::hints::start_local_services));
       }
-      status = cont(status & (MYSQL_WAIT_READ | MYSQL_WAIT_WRITE | MYSQL_WAIT_EXCEPT));
+      status = cont(want_write ? MYSQL_WAIT_WRITE : MYSQL_WAIT_READ);
     }
+  }
+
+  // (Re)arms the watchdog's timer for `at`. A firing before the running operation's deadline
+  // re-arms for it, so one timer serves every operation of a lease (the pool parks it when the
+  // lease ends: Connection::park).
+  static void arm(const std::shared_ptr<Watchdog>& wd, SteadyClock::time_point at) {
+    wd->timer.expires_at(at);
+    wd->armed = true;
+    wd->timer.async_wait([wd](boost::system::error_code ec) {
+      if (ec == asio::error::operation_aborted) return;  // re-armed, or the connection moved on
+      wd->armed = false;
+      if (!wd->running) return;
+      if (SteadyClock::now() >= wd->due) {
+        wd->fired = true;
+        wd->signal.emit(asio::cancellation_type::all);
+      } else {
+        arm(wd, wd->due);
+      }
+    });
   }
 
   template <typename Cont>
@@ -305,7 +365,7 @@ struct Connection::Impl {
   }
 
   awaitable<Statement*> prepare(std::string_view sql, const Deadline& deadline) {
-    auto found = statements.find(std::string(sql));
+    auto found = statements.find(sql);
     if (found != statements.end()) co_return found->second.get();
     if (statements.size() >= kStatementCacheLimit) statements.erase(statements.begin());
 
@@ -314,8 +374,9 @@ struct Connection::Impl {
     if (!st->handle) throw infra::Error(infra::ErrorKind::internal, "mysql", "out of memory preparing a statement");
     int rc = 0;
     MYSQL_STMT* h = st->handle;
-    co_await drive([&] { return mysql_stmt_prepare_start(&rc, h, sql.data(), static_cast<unsigned long>(sql.size())); },
-                   [&](int ev) { return mysql_stmt_prepare_cont(&rc, h, ev); }, deadline);
+    if (const int s = mysql_stmt_prepare_start(&rc, h, sql.data(), static_cast<unsigned long>(sql.size())); s != 0) {
+    co_await finish(s, [&](int ev) { return mysql_stmt_prepare_cont(&rc, h, ev); }, deadline);
+  }
     if (rc != 0) fail_statement(h);
     st->param_count = mysql_stmt_param_count(h);
     st->sync_layout();
@@ -344,13 +405,14 @@ awaitable<std::shared_ptr<Connection>> Connection::open(const infra::MysqlConfig
   const auto deadline = Deadline::after(config.connect_timeout, "connect");
   MYSQL* ret = nullptr;
   const char* db = config.database.empty() ? nullptr : config.database.c_str();
-  co_await c.drive(
-      [&] {
-        return mysql_real_connect_start(&ret, m, config.host.c_str(), config.user.c_str(), config.password.c_str(), db,
-                                        config.port, nullptr, CLIENT_MULTI_RESULTS | CLIENT_FOUND_ROWS);
-      },
-      [&](int ev) { return mysql_real_connect_cont(&ret, m, ev); }, deadline);
+  if (const int s = mysql_real_connect_start(&ret, m, config.host.c_str(), config.user.c_str(), config.password.c_str(), db,
+                                        config.port, nullptr, CLIENT_MULTI_RESULTS | CLIENT_FOUND_ROWS); s != 0) {
+    co_await c.finish(s, [&](int ev) { return mysql_real_connect_cont(&ret, m, ev); }, deadline);
+  }
   if (!ret) c.fail_connection();
+  // Re-register the socket for reads only: the connect waited for writability, and Asio would
+  // otherwise keep EPOLLOUT in the registration and wake up for it on every later wait.
+  c.release_socket();
   c.thread_id = mysql_thread_id(m);
   const char* info = mysql_get_server_info(m);
   c.mariadb = info && std::strstr(info, "MariaDB") != nullptr;
@@ -366,7 +428,8 @@ awaitable<std::shared_ptr<Connection>> Connection::open(const infra::MysqlConfig
 
 awaitable<ResultSet> Connection::execute(std::string_view sql, const std::vector<Value>& params, Deadline deadline) {
   Impl& c = *impl_;
-  Statement* st = co_await c.prepare(sql, deadline);
+  auto cached = c.statements.find(sql);
+  Statement* st = cached != c.statements.end() ? cached->second.get() : co_await c.prepare(sql, deadline);
   MYSQL_STMT* h = st->handle;
   if (params.size() != st->param_count) {
     throw infra::InvalidArgumentError(
@@ -407,8 +470,9 @@ awaitable<ResultSet> Connection::execute(std::string_view sql, const std::vector
   if (!in.empty() && mysql_stmt_bind_param(h, in.data())) c.fail_statement(h);
 
   int rc = 0;
-  co_await c.drive([&] { return mysql_stmt_execute_start(&rc, h); },
-                   [&](int ev) { return mysql_stmt_execute_cont(&rc, h, ev); }, deadline);
+  if (const int s = mysql_stmt_execute_start(&rc, h); s != 0) {
+    co_await c.finish(s, [&](int ev) { return mysql_stmt_execute_cont(&rc, h, ev); }, deadline);
+  }
   if (rc != 0) c.fail_statement(h);
 
   ResultSet result;
@@ -416,8 +480,9 @@ awaitable<ResultSet> Connection::execute(std::string_view sql, const std::vector
   result.insert_id = mysql_stmt_insert_id(h);
   st->sync_layout();
   if (!st->columns.empty()) {
-    co_await c.drive([&] { return mysql_stmt_store_result_start(&rc, h); },
-                     [&](int ev) { return mysql_stmt_store_result_cont(&rc, h, ev); }, deadline);
+    if (const int s = mysql_stmt_store_result_start(&rc, h); s != 0) {
+    co_await c.finish(s, [&](int ev) { return mysql_stmt_store_result_cont(&rc, h, ev); }, deadline);
+  }
     if (rc != 0) c.fail_statement(h);
     result.columns = st->columns;
     if (mysql_stmt_bind_result(h, st->binds.data())) c.fail_statement(h);
@@ -462,8 +527,9 @@ awaitable<ResultSet> Connection::execute(std::string_view sql, const std::vector
       }
     }
     my_bool freed = 0;
-    co_await c.drive([&] { return mysql_stmt_free_result_start(&freed, h); },
-                     [&](int ev) { return mysql_stmt_free_result_cont(&freed, h, ev); }, deadline);
+    if (const int s = mysql_stmt_free_result_start(&freed, h); s != 0) {
+    co_await c.finish(s, [&](int ev) { return mysql_stmt_free_result_cont(&freed, h, ev); }, deadline);
+  }
   }
   c.used = SteadyClock::now();
   co_return result;
@@ -473,16 +539,18 @@ awaitable<ResultSet> Connection::execute_text(std::string_view sql, Deadline dea
   Impl& c = *impl_;
   MYSQL* m = c.mysql;
   int rc = 0;
-  co_await c.drive([&] { return mysql_real_query_start(&rc, m, sql.data(), static_cast<unsigned long>(sql.size())); },
-                   [&](int ev) { return mysql_real_query_cont(&rc, m, ev); }, deadline);
+  if (const int s = mysql_real_query_start(&rc, m, sql.data(), static_cast<unsigned long>(sql.size())); s != 0) {
+    co_await c.finish(s, [&](int ev) { return mysql_real_query_cont(&rc, m, ev); }, deadline);
+  }
   if (rc != 0) c.fail_connection();
 
   ResultSet result;
   bool first = true;
   for (;;) {
     MYSQL_RES* res = nullptr;
-    co_await c.drive([&] { return mysql_store_result_start(&res, m); },
-                     [&](int ev) { return mysql_store_result_cont(&res, m, ev); }, deadline);
+    if (const int s = mysql_store_result_start(&res, m); s != 0) {
+    co_await c.finish(s, [&](int ev) { return mysql_store_result_cont(&res, m, ev); }, deadline);
+  }
     if (res) {
       if (first) {
         const unsigned n = mysql_num_fields(res);
@@ -506,8 +574,9 @@ awaitable<ResultSet> Connection::execute_text(std::string_view sql, Deadline dea
     first = false;
     if (!mysql_more_results(m)) break;
     int next = 0;
-    co_await c.drive([&] { return mysql_next_result_start(&next, m); },
-                     [&](int ev) { return mysql_next_result_cont(&next, m, ev); }, deadline);
+    if (const int s = mysql_next_result_start(&next, m); s != 0) {
+    co_await c.finish(s, [&](int ev) { return mysql_next_result_cont(&next, m, ev); }, deadline);
+  }
     if (next > 0) c.fail_connection();
     if (next < 0) break;
   }
@@ -518,8 +587,9 @@ awaitable<ResultSet> Connection::execute_text(std::string_view sql, Deadline dea
 awaitable<void> Connection::ping(Deadline deadline) {
   Impl& c = *impl_;
   int rc = 0;
-  co_await c.drive([&] { return mysql_ping_start(&rc, c.mysql); },
-                   [&](int ev) { return mysql_ping_cont(&rc, c.mysql, ev); }, deadline);
+  if (const int s = mysql_ping_start(&rc, c.mysql); s != 0) {
+    co_await c.finish(s, [&](int ev) { return mysql_ping_cont(&rc, c.mysql, ev); }, deadline);
+  }
   if (rc != 0) c.fail_connection();
   c.used = SteadyClock::now();
 }
@@ -539,6 +609,13 @@ void Connection::close() noexcept {
 bool Connection::broken() const noexcept { return impl_->broken; }
 void Connection::mark_broken() noexcept { impl_->broken = true; }
 void Connection::unbind() noexcept { impl_->release_socket(); }
+void Connection::park() noexcept {
+  if (auto& w = impl_->watchdog; w && w->armed) {
+    w->timer.cancel();  // a pending timer would keep its io_context from running out of work
+    w->armed = false;
+  }
+}
+bool Connection::bound_to(const asio::any_io_executor& ex) const noexcept { return impl_->bound_to(ex); }
 
 bool Connection::idle_socket_is_healthy() const noexcept {
   const int fd = static_cast<int>(mysql_get_socket(impl_->mysql));

@@ -55,10 +55,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   awaitable<void> ping(Deadline deadline);
 
   bool broken() const noexcept;
-  // Detaches the socket from the I/O thread it was last used on (no syscall on the library's
-  // side; Asio deregisters it from epoll). The pool calls it when a connection goes idle, so an
-  // io_context may end while the pool lives on, and the next user binds it to its own thread.
+  // Detaches the socket from the I/O thread it was last used on (Asio deregisters it from epoll).
   void unbind() noexcept;
+  // Called when the connection goes idle: stops its deadline timer (the socket stays bound).
+  void park() noexcept;
+  // Is the socket registered with this executor's io_context (the last user's thread)?
+  bool bound_to(const asio::any_io_executor& ex) const noexcept;
   // Marks the connection unusable (e.g. a transaction was abandoned mid-way): the pool closes it
   // instead of reusing it, and the server rolls back whatever was open.
   void mark_broken() noexcept;

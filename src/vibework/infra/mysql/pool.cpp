@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <exception>
+#include <iterator>
 #include <list>
 #include <mutex>
 #include <vector>
@@ -100,7 +101,7 @@ struct Pool::State {
       discard(std::move(conn));
       return;
     }
-    conn->unbind();
+    conn->park();
     std::vector<std::shared_ptr<Connection>> stale;
     {
       std::lock_guard lock(mutex);
@@ -200,8 +201,16 @@ awaitable<Pool::Lease> Pool::acquire() {
       }
       st.collect_stale_locked(stale);
       if (!st.idle.empty()) {
-        conn = std::move(st.idle.back());
-        st.idle.pop_back();
+        // Prefer the most recently used connection already bound to this I/O thread.
+        auto pick = std::prev(st.idle.end());
+        for (auto it = st.idle.rbegin(); it != st.idle.rend(); ++it) {
+          if ((*it)->bound_to(ex)) {
+            pick = std::prev(it.base());
+            break;
+          }
+        }
+        conn = std::move(*pick);
+        st.idle.erase(pick);
       } else if (st.open < cfg.connection_limit && st.connecting < kMaxConcurrentConnects) {
         ++st.open;
         ++st.connecting;
