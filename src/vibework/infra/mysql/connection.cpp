@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <unordered_map>
@@ -218,6 +219,7 @@ struct Connection::Impl {
   bool broken = false;
   bool mariadb = true;
   std::uint64_t thread_id = 0;
+  std::chrono::seconds wait_timeout{28800};  // the server's, read at connect
   SteadyClock::time_point created = SteadyClock::now();
   SteadyClock::time_point used = created;
   struct TextHash {
@@ -423,6 +425,13 @@ awaitable<std::shared_ptr<Connection>> Connection::open(const infra::MysqlConfig
       c.mariadb ? fmt::format("SET time_zone = '+00:00', SESSION max_statement_time = {:.3f}", limit_ms / 1000.0)
                 : fmt::format("SET time_zone = '+00:00', SESSION max_execution_time = {}", limit_ms);
   co_await conn->execute_text(setup, deadline);
+  // The server closes connections idle for wait_timeout; the pool retires them before that.
+  const ResultSet limits = co_await conn->execute_text("SELECT @@SESSION.wait_timeout", deadline);
+  if (limits.row_count() == 1) {
+    if (const auto* text = std::get_if<std::string>(&limits.cell(0, 0))) {
+      c.wait_timeout = std::chrono::seconds(std::strtoll(text->c_str(), nullptr, 10));
+    }
+  }
   co_return conn;
 }
 
@@ -626,6 +635,7 @@ bool Connection::idle_socket_is_healthy() const noexcept {
 }
 
 std::uint64_t Connection::server_thread_id() const noexcept { return impl_->thread_id; }
+std::chrono::seconds Connection::server_wait_timeout() const noexcept { return impl_->wait_timeout; }
 bool Connection::is_mariadb() const noexcept { return impl_->mariadb; }
 std::size_t Connection::cached_statements() const noexcept { return impl_->statements.size(); }
 SteadyClock::time_point Connection::created_at() const noexcept { return impl_->created; }

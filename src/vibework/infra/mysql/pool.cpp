@@ -1,5 +1,6 @@
 #include "vibework/infra/mysql/pool.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <exception>
 #include <iterator>
@@ -51,9 +52,11 @@ struct Pool::State {
   std::size_t discarded_total = 0;
   bool closing = false;
 
-  std::chrono::milliseconds max_idle() const {
-    // Replace idle connections well before the server's default wait_timeout could close them.
-    return config.idle_timeout;
+  // How long a connection may sit idle: idle_timeout, and always well before the server's
+  // wait_timeout would close it under us.
+  std::chrono::milliseconds max_idle(const Connection& c) const {
+    const auto server = std::chrono::duration_cast<std::chrono::milliseconds>(c.server_wait_timeout()) * 3 / 4;
+    return server.count() > 0 ? std::min(config.idle_timeout, server) : config.idle_timeout;
   }
 
   // Hands idle connections and free slots to queued acquires. Caller holds the lock.
@@ -80,7 +83,7 @@ struct Pool::State {
   // Takes idle connections that stayed idle too long out of the pool. Caller holds the lock.
   void collect_stale_locked(std::vector<std::shared_ptr<Connection>>& out) {
     const auto now = SteadyClock::now();
-    while (!idle.empty() && now - idle.front()->last_used() > max_idle()) {
+    while (!idle.empty() && now - idle.front()->last_used() > max_idle(*idle.front())) {
       out.push_back(std::move(idle.front()));
       idle.pop_front();
       --open;
@@ -285,7 +288,7 @@ awaitable<Pool::Lease> Pool::acquire() {
     }
 
     // An idle connection: make sure the server did not drop it while it sat in the pool.
-    if (!conn->idle_socket_is_healthy()) {
+    if (!conn->idle_socket_is_healthy() || SteadyClock::now() - conn->last_used() > st.max_idle(*conn)) {
       st.discard(std::move(conn));
       continue;
     }
