@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -91,20 +93,29 @@ Value from_mysql_time(const MYSQL_TIME& t) {
                    microseconds{t.second_part}};
 }
 
-// Tells whether an io_context still exists. Services shut down newest first, so a watch made
-// after a socket's reactor flips before that reactor goes away.
+// The connections whose sockets are registered with one io_context. When that io_context is
+// destroyed, its services shut down newest first; this one is created after the socket's
+// reactor, so it runs while the reactor still exists and unregisters every socket still bound
+// there (a pool may outlive an io_context: tests, tools). Shared, so a connection can always
+// lock it, even after the io_context is gone.
+struct Bindings {
+  std::mutex mutex;
+  bool alive = true;
+  std::unordered_set<Connection::Impl*> bound;
+};
+
 class ContextWatch : public asio::execution_context::service {
  public:
   using key_type = ContextWatch;
   static inline asio::execution_context::id id;
   explicit ContextWatch(asio::execution_context& ctx) : service(ctx) {}
-  void shutdown() override { alive->store(false); }
-  std::shared_ptr<std::atomic<bool>> alive = std::make_shared<std::atomic<bool>>(true);
+  void shutdown() override;
+  std::shared_ptr<Bindings> bindings = std::make_shared<Bindings>();
 };
 
-std::shared_ptr<std::atomic<bool>> context_watch(const asio::any_io_executor& ex) {
+std::shared_ptr<Bindings> bindings_of(const asio::any_io_executor& ex) {
   auto& ctx = asio::query(ex, asio::execution::context);
-  return asio::use_service<ContextWatch>(ctx).alive;
+  return asio::use_service<ContextWatch>(ctx).bindings;
 }
 
 }  // namespace
@@ -215,7 +226,7 @@ struct Connection::Impl {
   // query); the pool prefers handing a connection back to the same I/O thread.
   std::unique_ptr<asio::posix::stream_descriptor> socket;
   std::shared_ptr<Watchdog> watchdog;  // shared with its timer's pending handler
-  std::shared_ptr<std::atomic<bool>> context_alive;  // the io_context the socket is bound to
+  std::shared_ptr<Bindings> bindings;  // of the io_context the socket is bound to
   bool broken = false;
   bool mariadb = true;
   std::uint64_t thread_id = 0;
@@ -236,13 +247,18 @@ struct Connection::Impl {
 
   std::string address() const { return config.host + ":" + std::to_string(config.port); }
 
+  // Unregisters the socket (and its watchdog timer) from the io_context it is bound to.
   void release_socket() {
-    if (socket && context_alive && !context_alive->load()) {
-      // The io_context is gone (its reactor with it): the Asio objects must not be touched, not
-      // even destroyed. Only happens when a pool outlives an io_context (tests, tools).
-      (void)socket.release();
-      new std::shared_ptr<Watchdog>(std::move(watchdog));  // deliberately leaked, see above
-    }
+    if (!bindings) return;
+    auto b = std::move(bindings);
+    std::lock_guard lock(b->mutex);
+    if (!b->alive) return;  // its io_context shut down and already released us
+    b->bound.erase(this);
+    release_locked();
+  }
+
+  // Caller holds the bindings' lock (or is ContextWatch::shutdown).
+  void release_locked() noexcept {
     if (socket) {
       boost::system::error_code ignored;
       socket->cancel(ignored);
@@ -253,13 +269,9 @@ struct Connection::Impl {
       watchdog->timer.cancel();
       watchdog.reset();
     }
-    context_alive.reset();
   }
 
-  // (A new io_context can reuse a dead one's address, so liveness is checked first.)
-  bool bound_to(const asio::any_io_executor& ex) const {
-    return socket && context_alive && context_alive->load() && socket->get_executor() == ex;
-  }
+  bool bound_to(const asio::any_io_executor& ex) const { return socket && socket->get_executor() == ex; }
 
   // The socket and the timer live on the caller's io_context, so a query's completions run on
   // its own thread without a hop through another thread's reactor.
@@ -268,10 +280,12 @@ struct Connection::Impl {
     if (bound_to(ex) && fd == current) return;
     release_socket();
     fd = current;
+    auto b = bindings_of(ex);
+    std::lock_guard lock(b->mutex);
     socket = std::make_unique<asio::posix::stream_descriptor>(ex, fd);
     watchdog = std::make_shared<Watchdog>(ex);
-    // After the socket: the reactor exists, so the watch shuts down before it does.
-    context_alive = context_watch(ex);
+    b->bound.insert(this);
+    bindings = std::move(b);
   }
 
   // Closes the socket under the library so that the operation in flight ends at once with an
@@ -387,6 +401,13 @@ struct Connection::Impl {
     co_return raw;
   }
 };
+
+void ContextWatch::shutdown() {
+  std::lock_guard lock(bindings->mutex);
+  bindings->alive = false;
+  for (Connection::Impl* impl : bindings->bound) impl->release_locked();
+  bindings->bound.clear();
+}
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Connection::~Connection() = default;
