@@ -638,7 +638,6 @@ void Connection::close() noexcept {
 
 bool Connection::broken() const noexcept { return impl_->broken; }
 void Connection::mark_broken() noexcept { impl_->broken = true; }
-void Connection::unbind() noexcept { impl_->release_socket(); }
 void Connection::park() noexcept {
   if (auto& w = impl_->watchdog; w && w->armed) {
     w->timer.cancel();  // a pending timer would keep its io_context from running out of work

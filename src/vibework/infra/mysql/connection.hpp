@@ -55,8 +55,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   awaitable<void> ping(Deadline deadline);
 
   bool broken() const noexcept;
-  // Detaches the socket from the I/O thread it was last used on (Asio deregisters it from epoll).
-  void unbind() noexcept;
   // Called when the connection goes idle: stops its deadline timer (the socket stays bound).
   void park() noexcept;
   // Is the socket registered with this executor's io_context (the last user's thread)?
