@@ -107,15 +107,16 @@ awaitable<void> Database::ensure_indexes() {
     std::vector<Document> specs;
     for (const auto& index : entry.indexes) specs.push_back(index.to_bson());
     if (specs.empty()) continue;
+    std::string names;
+    for (const auto& index : entry.indexes) names += (names.empty() ? "" : ", ") + index.effective_name();
+    const std::string where = "cannot create indexes [" + names + "] on collection '" + entry.collection + "': ";
     try {
       co_await collection(entry.collection).create_indexes(std::move(specs));
     } catch (const ConflictError& e) {
-      std::string names;
-      for (const auto& index : entry.indexes) names += (names.empty() ? "" : ", ") + index.effective_name();
-      throw ConflictError("mongodb",
-                          "cannot create indexes [" + names + "] on collection '" + entry.collection +
-                              "': " + e.message(),
-                          e.hint());
+      throw ConflictError("mongodb", where + e.message(), e.hint());
+    } catch (const QueryError& e) {
+      throw QueryError("mongodb", where + e.message(),
+                       "the server rejected an index option; FerretDB lacks some (see docs/mongodb.md)");
     }
     spdlog::debug("mongodb: indexes ensured on {}", entry.collection);
   }

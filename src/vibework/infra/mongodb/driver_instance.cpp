@@ -1,6 +1,7 @@
 #include "vibework/infra/mongodb/driver_instance.hpp"
 
 #include <mutex>
+#include <string_view>
 
 #include <mongoc/mongoc.h>
 #include <spdlog/spdlog.h>
@@ -23,6 +24,8 @@ DriverState& state() {
 
 // Driver messages go to our log instead of stderr, at the matching level.
 void log_handler(mongoc_log_level_t level, const char* domain, const char* message, void*) {
+  // Sent when a pool closes; FerretDB does not implement sessions, and nothing is lost.
+  if (std::string_view(message).find("\"endSessions\"") != std::string_view::npos) level = MONGOC_LOG_LEVEL_DEBUG;
   switch (level) {
     case MONGOC_LOG_LEVEL_ERROR:
     case MONGOC_LOG_LEVEL_CRITICAL: spdlog::error("mongoc {}: {}", domain, message); break;

@@ -105,8 +105,20 @@ class Field {
   friend Filter operator>(Field, const Compare& v) { return Filter::compare(name(), "$gt", v); }
   friend Filter operator>=(Field, const Compare& v) { return Filter::compare(name(), "$gte", v); }
 
+  // in(a, b, c) or in(vector). Variadic rather than an initializer list: GCC 12 cannot compile
+  // a braced list inside a co_await expression ("array used as initializer").
   Filter in(const std::vector<Compare>& values) const { return Filter::compare(name(), "$in", values); }
+  template <typename... V>
+    requires(sizeof...(V) > 0 && (std::is_convertible_v<V, Compare> && ...))
+  Filter in(const V&... values) const {
+    return in(std::vector<Compare>{Compare(values)...});
+  }
   Filter not_in(const std::vector<Compare>& values) const { return Filter::compare(name(), "$nin", values); }
+  template <typename... V>
+    requires(sizeof...(V) > 0 && (std::is_convertible_v<V, Compare> && ...))
+  Filter not_in(const V&... values) const {
+    return not_in(std::vector<Compare>{Compare(values)...});
+  }
   Filter exists(bool present = true) const { return Filter::compare(name(), "$exists", present); }
 
   SortKey asc() const { return {name(), 1}; }
