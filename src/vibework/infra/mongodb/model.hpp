@@ -139,7 +139,7 @@ class Model {
     if constexpr (requires { Derived::timestamps; }) return Derived::timestamps;
     return false;
   }
-  static Filter id_filter(const ObjectId& id) { return Filter::compare("_id", "$eq", id); }
+  static Filter id_filter(const ObjectId& id) { return Filter::equals("_id", id); }
 
   void stamp(Update& update) const {
     if constexpr (has_timestamps()) update.touch("updatedAt", detail::now_millis());

@@ -1,6 +1,8 @@
 // The server goes away and comes back: operations fail with a clear error within the configured
 // bound and succeed again after the restart, with the same Database (no process restart).
 // Uses a PRIVATE FerretDB on its own port, never the shared one.
+#include <iostream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -76,6 +78,8 @@ TEST_F(OutageTest, ServerStoppedThenRestarted) {
     EXPECT_TRUE(e.kind() == ErrorKind::unavailable || e.kind() == ErrorKind::timeout) << e.what();
     EXPECT_EQ(e.service(), "mongodb");
     EXPECT_THAT(e.what(), HasSubstr("127.0.0.1:" + std::to_string(ferret.port())));
+    std::cout << "stopped server: " << e.what() << " after "
+              << std::chrono::duration_cast<milliseconds>(Clock::now() - begin).count() << " ms\n";
   }
   EXPECT_LT(Clock::now() - begin, bound) << "fails within the configured timeouts";
   EXPECT_FALSE(run_async(started.db->check_mongodb_health()).is_ok());
@@ -102,6 +106,8 @@ TEST_F(OutageTest, ServerFrozenThenResumed) {
   } catch (const Error& e) {
     EXPECT_TRUE(e.kind() == ErrorKind::unavailable || e.kind() == ErrorKind::timeout) << e.what();
     EXPECT_EQ(e.service(), "mongodb");
+    std::cout << "frozen server: " << e.what() << " after "
+              << std::chrono::duration_cast<milliseconds>(Clock::now() - begin).count() << " ms\n";
   }
   EXPECT_LT(Clock::now() - begin, bound) << "fails within the configured timeouts";
   const auto health = run_async(started.db->check_mongodb_health());

@@ -39,6 +39,16 @@ class Filter {
     return Filter(std::move(doc));
   }
 
+  // {<name>: value}: the plain equality form, which servers (FerretDB included) push down to
+  // their storage and indexes most reliably. Only for scalar values: a document value would be
+  // read as operators, so those go through compare(name, "$eq", value).
+  template <typename T>
+  static Filter equals(const std::string& name, const T& value) {
+    Document doc;
+    append(doc.get(), name, value);
+    return Filter(std::move(doc));
+  }
+
   const Document& bson() const noexcept { return doc_; }
   bool matches_all() const noexcept { return doc_.empty(); }
 
@@ -98,7 +108,14 @@ class Field {
     return wire;
   }
 
-  friend Filter operator==(Field, const Compare& v) { return Filter::compare(name(), "$eq", v); }
+  friend Filter operator==(Field, const Compare& v) {
+    if constexpr (std::is_same_v<Compare, boost::json::value> || std::is_same_v<Compare, Document> ||
+                  DescribedStruct<Compare> || is_vector<Compare>::value) {
+      return Filter::compare(name(), "$eq", v);
+    } else {
+      return Filter::equals(name(), v);
+    }
+  }
   friend Filter operator!=(Field, const Compare& v) { return Filter::compare(name(), "$ne", v); }
   friend Filter operator<(Field, const Compare& v) { return Filter::compare(name(), "$lt", v); }
   friend Filter operator<=(Field, const Compare& v) { return Filter::compare(name(), "$lte", v); }
