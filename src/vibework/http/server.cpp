@@ -198,6 +198,12 @@ awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket s
 
       Request request;
       std::optional<Response> response;
+      // For the access log, also when the request was rejected after its header was read.
+      std::string log_method = "-", log_target = "-";
+      if (parser.is_header_done()) {
+        log_method = std::string(parser.get().method_string());
+        log_target = std::string(parser.get().target());
+      }
       if (ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted) {
         break;
       } else if (ec == beast::error::timeout) {
@@ -229,8 +235,7 @@ awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket s
       stream.expires_after(config.read_timeout);
       const auto written = co_await beast_http::async_write(stream, *response, asio::redirect_error(use_awaitable, ec));
       if (config.access_log) {
-        log_access({request.message.method_string().empty() ? "-" : request.message.method_string(),
-                    request.message.target().empty() ? "-" : request.message.target(), response->result_int(),
+        log_access({log_method, log_target, response->result_int(),
                     std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started), written,
                     request.request_id, remote},
                    json_logs);

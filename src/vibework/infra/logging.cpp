@@ -36,7 +36,8 @@ std::string json_escape(std::string_view text) {
 
 namespace {
 // {"time":"2026-11-29T04:00:00.123Z","level":"info","logger":"vibework","msg":"..."}
-// A message that already is a JSON object (the access log) is merged in as fields.
+// A message that already is a JSON object starting with "msg" (the access log) is merged in
+// as fields.
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -44,7 +45,7 @@ class JsonFormatter final : public spdlog::formatter {
     const std::string_view payload(msg.payload.data(), msg.payload.size());
     fmt::format_to(std::back_inserter(dest), R"({{"time":"{:%Y-%m-%dT%H:%M:%S}Z","level":"{}","logger":"{}")",
                    ms, spdlog::level::to_string_view(msg.level), std::string_view(msg.logger_name.data(), msg.logger_name.size()));
-    if (payload.size() >= 2 && payload.front() == '{' && payload.back() == '}') {
+    if (payload.starts_with(R"({"msg":)") && payload.back() == '}') {
       dest.push_back(',');
       dest.append(payload.data() + 1, payload.data() + payload.size() - 1);
     } else {
