@@ -72,7 +72,7 @@ pid_gone() { ! pid_alive "$1"; }
 
 # pid_cmd PID: the command line of PID, spaces between arguments.
 pid_cmd() {
-  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | sed 's/ $//'
+  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | sed 's/[[:space:]]*$//'
 }
 
 # read_pidfile FILE: prints the pid stored in FILE (empty when absent/garbled).
