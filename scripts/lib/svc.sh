@@ -29,6 +29,16 @@ svc_canonical() {
   esac
 }
 
+# svc_env_var S: which variable sets S's address, with its value (for error messages).
+svc_env_var() {
+  case $1 in
+    mariadb) echo "MYSQL_PORT='${MYSQL_PORT:-}'" ;;
+    ferretdb) echo "MONGODB_URI='${MONGODB_URI:-}'" ;;
+    redis) echo "REDIS_URL='${REDIS_URL:-}'" ;;
+    pubsub) echo "PUBSUB_EMULATOR_HOST='${PUBSUB_EMULATOR_HOST:-}'" ;;
+  esac
+}
+
 # probes talk to servers that may be SIGSTOPped by a test: always bound them.
 PROBE_TIMEOUT=${PROBE_TIMEOUT:-5}
 
