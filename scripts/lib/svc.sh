@@ -125,9 +125,12 @@ svc_mariadb_probe() {
 
 svc_mariadb_ready() { svc_mariadb_socket_sql "$2" -e 'SELECT 1' >/dev/null 2>&1; }
 
+# The client honours MYSQL_HOST (scripts/test exports 127.0.0.1) over --socket and even
+# over --protocol=SOCKET, which would silently turn this into a TCP login: drop it.
 svc_mariadb_socket_sql() {
   local dir=$1; shift
-  timeout "$PROBE_TIMEOUT" mariadb --no-defaults --socket="$(svc_mariadb_socket "$dir")" \
+  timeout "$PROBE_TIMEOUT" env -u MYSQL_HOST -u MYSQL_TCP_PORT -u MYSQL_PWD \
+    mariadb --no-defaults --protocol=SOCKET -hlocalhost --socket="$(svc_mariadb_socket "$dir")" \
     -uroot --connect-timeout=2 -N -B "$@"
 }
 
