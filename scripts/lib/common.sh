@@ -104,15 +104,6 @@ port_in_use() {
   [[ -n $(ss -Htln "sport = :$1" 2>/dev/null) ]]
 }
 
-# pid_tree PID: PID and all its descendants (a wrapper script may fork the real server).
-pid_tree() {
-  local pid=$1 child
-  printf '%s\n' "$pid"
-  for child in $(cat "/proc/$pid/task/"*/children 2>/dev/null); do
-    pid_tree "$child"
-  done
-}
-
 # stop_pid PID NAME [TIMEOUT]: SIGTERM, wait, then SIGKILL. Bounded.
 # SIGCONT too, so a server a test left SIGSTOPped can act on the SIGTERM.
 stop_pid() {

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Environment for processes that talk to the local services (scripts/dev, scripts/test):
 # the original design's defaults, exported so every test and the server see the same
-# values as scripts/services. Anything already set wins.
+# values as scripts/services. Anything already set wins. Needs $root (the checkout).
+: "${root:?lib/env.sh needs root set to the repository root}"
 
 export MYSQL_HOST=${MYSQL_HOST:-127.0.0.1}
 export MYSQL_PORT=${MYSQL_PORT:-3306}

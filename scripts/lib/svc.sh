@@ -16,6 +16,7 @@
 #   svc_<s>_timeout         -> seconds to wait for readiness
 # Sourced after common.sh.
 
+# shellcheck disable=SC2034  # used by scripts/services
 SVC_ALL=(mariadb ferretdb redis pubsub)   # lifecycle order of the C++ layer
 
 # svc_canonical NAME: accept the names people actually type.
@@ -185,8 +186,6 @@ svc_redis_probe() {
 }
 
 # ============================================================================ ferretdb
-FERRETDB_VERSION=v1.24.2
-
 svc_ferretdb_env_addr() {
   url_hostport "${MONGODB_URI:-mongodb://localhost:27017/vibework}" 27017
 }
