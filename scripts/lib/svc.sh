@@ -69,7 +69,7 @@ svc_mariadb_write_cnf() {
   cat >"$dir/my.cnf" <<EOF
 # Written by scripts/services on every start; edit scripts/lib/svc.sh instead.
 [mysqld]
-user                           = root
+user                           = $(id -un)
 datadir                        = $dir/data
 socket                         = $(svc_mariadb_socket "$dir")
 pid-file                       = $dir/mariadbd.pid
@@ -96,10 +96,11 @@ svc_mariadb_init() {
   [[ -d $dir/data/mysql ]] && return 0
   info "mariadb: initialising a new data directory in $dir/data"
   rm -rf "$dir/data" && mkdir -p "$dir/data"
-  # socket auth for root@localhost: the setup below connects over the socket as OS root
-  # without knowing any password; TCP users get their password in svc_mariadb_after_start.
-  if ! mariadb-install-db --defaults-file="$dir/my.cnf" --user=root \
-       --auth-root-authentication-method=socket --skip-test-db \
+  # Socket auth for the OS user running this: the setup below logs in over the socket
+  # without knowing any password (as root, or as an account named after a non-root
+  # OS user); TCP users get their password in svc_mariadb_after_start.
+  if ! mariadb-install-db --defaults-file="$dir/my.cnf" --user="$(id -un)" \
+       --auth-root-authentication-method=socket --auth-root-socket-user="$(id -un)" --skip-test-db \
        >"$dir/log/install.log" 2>&1; then
     err "mariadb: mariadb-install-db failed"
     tail_log "$dir/log/install.log"
@@ -132,7 +133,7 @@ svc_mariadb_socket_sql() {
   local dir=$1; shift
   timeout "$PROBE_TIMEOUT" env -u MYSQL_HOST -u MYSQL_TCP_PORT -u MYSQL_PWD \
     mariadb --no-defaults --protocol=SOCKET -hlocalhost --socket="$(svc_mariadb_socket "$dir")" \
-    -uroot --connect-timeout=2 -N -B "$@"
+    -u"$(id -un)" --connect-timeout=2 -N -B "$@"
 }
 
 # Users and database the defaults expect. Idempotent; runs on every start so a changed
