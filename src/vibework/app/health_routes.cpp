@@ -1,4 +1,4 @@
-#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include "vibework/app/routes.hpp"
 #include "vibework/http/response.hpp"
@@ -8,8 +8,7 @@ namespace vibework::app {
 void register_health_routes(http::Router& router, AppContext& app) {
   // Liveness: the process runs and its I/O threads answer. Never touches a dependency.
   router.get("/health/live", [](http::Request&) -> awaitable<http::Response> {
-    static const boost::json::value body = boost::json::object{{"status", "ok"}};
-    co_return http::json_response(http::Status::ok, body);
+    co_return http::text_response(http::Status::ok, "application/json", R"({"status":"ok"})");
   });
   // Readiness: every dependency answers (checks run in parallel, each bounded), and we are
   // not shutting down.
