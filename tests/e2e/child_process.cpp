@@ -68,15 +68,15 @@ void ChildProcess::signal(int signal_number) const { ::kill(pid_, signal_number)
 std::optional<int> ChildProcess::wait_for_exit(std::chrono::milliseconds limit) {
   if (exit_code_) return exit_code_;
   const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
+  for (;;) {  // checks at least once, even with a zero limit
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       return exit_code_;
     }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return std::nullopt;
 }
 
 std::string ChildProcess::output() const {

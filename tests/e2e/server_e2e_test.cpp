@@ -123,6 +123,14 @@ TEST(ServerE2E, IdleKeepAliveConnectionsAreClosed) {
   EXPECT_TRUE(client.closed_by_server(5s));
 }
 
+TEST(ServerE2E, SlowRequestGets408) {
+  Server server(Env{{"HTTP_READ_TIMEOUT_MS", "300"}});
+  TestClient client(server.port);
+  auto r = client.raw("GET /health/live HTTP/1.1\r\nHost: x\r\n");  // never finishes its headers
+  EXPECT_EQ(r.status, 408u);
+  EXPECT_EQ(json_of(r).at("code").as_string(), "REQUEST_TIMEOUT");
+}
+
 TEST(ServerE2E, SigtermDrainsInFlightRequestsRefusesNewOnesAndExitsZero) {
   Server server(Env{{"SHUTDOWN_TIMEOUT_MS", "10000"}});
   constexpr int in_flight = 20;
@@ -156,6 +164,27 @@ TEST(ServerE2E, SigtermDrainsInFlightRequestsRefusesNewOnesAndExitsZero) {
   ASSERT_TRUE(code.has_value()) << "did not exit; output:\n" << server.process->output();
   EXPECT_EQ(*code, 0) << server.process->output();
   EXPECT_LT(std::chrono::steady_clock::now() - signalled, 10s);  // within SHUTDOWN_TIMEOUT_MS
+}
+
+TEST(ServerE2E, SecondSignalExitsAtOnce) {
+  Server server(Env{{"SHUTDOWN_TIMEOUT_MS", "30000"}});
+  TestClient client(server.port);
+  auto slow = std::async(std::launch::async, [&] {
+    try {
+      return client.request(verb::get, "/__test/slow?ms=20000").status;
+    } catch (const std::exception&) {
+      return 0u;  // the connection died with the process
+    }
+  });
+  std::this_thread::sleep_for(300ms);
+  server.process->signal(SIGTERM);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_FALSE(server.process->wait_for_exit(0ms).has_value());  // still draining
+  server.process->signal(SIGTERM);
+  auto code = server.process->wait_for_exit(5s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_EQ(slow.get(), 0u);
 }
 
 TEST(ServerE2E, ShutdownClosesIdleKeepAliveConnectionsAtOnce) {

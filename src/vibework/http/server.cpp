@@ -9,7 +9,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -29,19 +28,27 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+constexpr auto no_deadline = Clock::time_point::max();
+// How often each I/O thread looks for connections past their deadline. Timeouts are enforced
+// by this sweep instead of a timer per read and write: no timer bookkeeping on the hot path.
+constexpr auto sweep_interval = std::chrono::milliseconds(100);
+
 // What the server knows about one open connection; lives on the session coroutine's frame and
 // is touched only from its I/O thread.
 struct Connection {
-  beast::tcp_stream* stream = nullptr;
-  bool busy = false;  // reading, handling or writing a request
+  tcp::socket* socket = nullptr;
+  bool busy = false;                     // reading, handling or writing a request
+  Clock::time_point deadline = no_deadline;  // of the current read or write
+  bool timed_out = false;                // the sweep cancelled the pending operation
 };
 
-// Everything on one I/O thread: its acceptor and its connections.
+// Everything on one I/O thread: its acceptor, its connections and their deadline sweep.
 struct Worker {
-  explicit Worker(asio::io_context& c) : ctx(c) {}
+  explicit Worker(asio::io_context& c) : ctx(c), sweep_timer(c) {}
   asio::io_context& ctx;
   std::optional<tcp::acceptor> acceptor;
   std::unordered_set<Connection*> connections;
+  asio::steady_timer sweep_timer;
   bool draining = false;
 };
 }  // namespace
@@ -62,6 +69,7 @@ struct HttpServer::Impl {
 
   void listen();
   awaitable<void> accept_loop(Worker& worker);
+  awaitable<void> sweep_deadlines(Worker& worker);
   awaitable<void> serve_connection(Worker& worker, tcp::socket socket);
   awaitable<Response> dispatch(Request& request);
   void begin_drain(Worker& worker);
@@ -79,15 +87,16 @@ std::string remote_of(const tcp::socket& socket) {
 
 // Half-close and drain briefly, so the client reads our error response before the socket
 // goes away (closing with unread input would reset the connection).
-awaitable<void> close_gracefully(beast::tcp_stream& stream) {
+awaitable<void> close_gracefully(Connection& connection) {
   boost::system::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.expires_after(std::chrono::seconds(1));
+  connection.socket->shutdown(tcp::socket::shutdown_send, ec);
+  connection.timed_out = false;
+  connection.deadline = Clock::now() + std::chrono::seconds(1);
   char sink[4096];
   for (int i = 0; i < 256 && !ec; ++i) {
-    co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+    co_await connection.socket->async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
   }
-  stream.socket().close(ec);
+  connection.socket->close(ec);
 }
 
 Response status_error(Status status, std::string_view code, std::string_view message, std::string_view request_id) {
@@ -167,12 +176,27 @@ awaitable<Response> HttpServer::Impl::dispatch(Request& request) {
   co_return response_for_exception(failure, request.request_id);
 }
 
+awaitable<void> HttpServer::Impl::sweep_deadlines(Worker& worker) {
+  boost::system::error_code ec;
+  // While draining, the sweep still bounds the connections that are left.
+  while (!worker.draining || !worker.connections.empty()) {
+    worker.sweep_timer.expires_after(sweep_interval);
+    co_await worker.sweep_timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    const auto now = Clock::now();
+    for (auto* c : worker.connections) {
+      if (!c->timed_out && c->deadline <= now) {
+        c->timed_out = true;
+        c->socket->cancel(ec);  // the pending read or write ends with operation_aborted
+      }
+    }
+  }
+}
+
 awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket socket) {
   ++open_connections;
-  beast::tcp_stream stream(std::move(socket));
-  Connection connection{&stream, false};
+  Connection connection{&socket};
   worker.connections.insert(&connection);
-  const std::string remote = remote_of(stream.socket());
+  const std::string remote = remote_of(socket);
   beast::flat_buffer buffer;
   boost::system::error_code ec;
 
@@ -182,8 +206,8 @@ awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket s
       if (worker.draining) break;
       if (buffer.size() == 0) {
         // Keep-alive idle: wait for the first byte of the next request.
-        stream.expires_after(config.idle_timeout);
-        const auto n = co_await stream.async_read_some(buffer.prepare(8192), asio::redirect_error(use_awaitable, ec));
+        connection.deadline = Clock::now() + config.idle_timeout;
+        const auto n = co_await socket.async_read_some(buffer.prepare(8192), asio::redirect_error(use_awaitable, ec));
         if (ec) break;  // closed by the peer, idle timeout, or shutdown
         buffer.commit(n);
       }
@@ -193,8 +217,9 @@ awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket s
       beast_http::request_parser<beast_http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
       parser.body_limit(config.max_body_bytes);
-      stream.expires_after(config.read_timeout);
-      co_await beast_http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      connection.deadline = started + config.read_timeout;
+      co_await beast_http::async_read(socket, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      connection.deadline = no_deadline;  // a handler is bounded by its own timeouts
 
       Request request;
       std::optional<Response> response;
@@ -204,10 +229,11 @@ awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket s
         log_method = std::string(parser.get().method_string());
         log_target = std::string(parser.get().target());
       }
-      if (ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted) {
-        break;
-      } else if (ec == beast::error::timeout) {
+      if (connection.timed_out) {
+        connection.timed_out = false;
         response = status_error(Status::request_timeout, "REQUEST_TIMEOUT", "the request was not received in time", "");
+      } else if (ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted) {
+        break;
       } else if (ec == beast_http::error::body_limit) {
         response = status_error(Status::payload_too_large, "PAYLOAD_TOO_LARGE",
                                 "request body exceeds " + std::to_string(config.max_body_bytes) + " bytes", "");
@@ -230,20 +256,20 @@ awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket s
         }
       }
       if (!request.request_id.empty()) response->set("X-Request-Id", request.request_id);
-      if (response->version() == 0) response->version(11);
 
-      stream.expires_after(config.read_timeout);
-      const auto written = co_await beast_http::async_write(stream, *response, asio::redirect_error(use_awaitable, ec));
+      // A client that does not read its response gets the same bound as one that does not send.
+      connection.deadline = Clock::now() + config.read_timeout;
+      const auto written = co_await beast_http::async_write(socket, *response, asio::redirect_error(use_awaitable, ec));
       if (config.access_log) {
         log_access({log_method, log_target, response->result_int(),
                     std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started), written,
                     request.request_id, remote},
                    json_logs);
       }
-      if (ec) break;
+      if (ec || connection.timed_out) break;
       if (!response->keep_alive()) {
         connection.busy = false;
-        co_await close_gracefully(stream);
+        co_await close_gracefully(connection);
         break;
       }
     }
@@ -251,7 +277,7 @@ awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket s
     spdlog::warn("http connection from {} ended with an error: {}", remote, e.what());
   }
   worker.connections.erase(&connection);
-  stream.socket().close(ec);
+  socket.close(ec);
   --open_connections;
 }
 
@@ -262,13 +288,13 @@ void HttpServer::Impl::begin_drain(Worker& worker) {
   // Idle keep-alive connections have nothing in flight: close them now. Busy ones finish their
   // request and close after the response (it carries Connection: close).
   for (auto* c : worker.connections) {
-    if (!c->busy) c->stream->socket().close(ec);
+    if (!c->busy) c->socket->cancel(ec);
   }
 }
 
 void HttpServer::Impl::close_all(Worker& worker) {
   boost::system::error_code ec;
-  for (auto* c : worker.connections) c->stream->socket().close(ec);
+  for (auto* c : worker.connections) c->socket->close(ec);
 }
 
 awaitable<bool> HttpServer::Impl::wait_until_closed(Clock::time_point deadline) {
@@ -291,6 +317,7 @@ awaitable<void> HttpServer::start() {
   impl_->listen();
   for (auto& worker : impl_->workers) {
     asio::co_spawn(worker->ctx, impl_->accept_loop(*worker), asio::detached);
+    asio::co_spawn(worker->ctx, impl_->sweep_deadlines(*worker), asio::detached);
   }
   co_return;
 }
