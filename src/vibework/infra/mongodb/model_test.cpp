@@ -143,6 +143,26 @@ TEST_F(ModelTest, CreateReturnsTheStoredDocumentWithIdAndTimestamps) {
   }());
 }
 
+// The example at the top of docs/mongodb.md, as written there.
+TEST_F(ModelTest, DocumentationExample) {
+  run_async([&]() -> awaitable<void> {
+    Notification notifications(db());
+    auto n = co_await notifications.create({.user_id = "user-123", .type = NotificationType::email,
+                                            .title = "Welcome", .message = "Welcome to VibeWork"});
+    EXPECT_FALSE(n.read);
+    EXPECT_EQ(n.created_at, n.updated_at);
+    auto unread = co_await notifications.find(Notification::user_id == "user-123" && Notification::read == false);
+    EXPECT_EQ(unread.size(), 1u);
+    auto same = co_await notifications.find_by_id(n.id.to_string());
+    EXPECT_TRUE(same.has_value());
+    auto seen = co_await notifications.find_by_id_and_update(n.id, set(Notification::read, true), {.return_new = true});
+    EXPECT_TRUE(seen && seen->read);
+    auto gone = co_await notifications.find_by_id_and_delete(n.id);
+    EXPECT_TRUE(gone.has_value());
+    EXPECT_EQ(co_await notifications.count(Notification::user_id == "user-123"), 0);
+  }());
+}
+
 TEST_F(ModelTest, FreeFormDataIsStoredAsDocument) {
   run_async([&]() -> awaitable<void> {
     auto model = notifications();
