@@ -195,3 +195,27 @@ TEST(Codec, NullReadsAsAbsentOptional) {
 
 }  // namespace
 }  // namespace vibework::infra::mongodb
+
+#include "vibework/infra/mongodb/json_form.hpp"
+
+namespace vibework::infra::mongodb {
+namespace {
+
+TEST(JsonForm, UsesWireNamesAndTextForms) {
+  models::NotificationDocument n;
+  n.id = ObjectId::from_string("65a1f0c2e4b0a1b2c3d4e5f6");
+  n.user_id = "u1";
+  n.type = models::NotificationType::in_app;
+  n.title = "Hi";
+  n.created_at = TimePoint(std::chrono::milliseconds(1'764'388'960'123));
+  const auto json = boost::json::serialize(to_json(n));
+  EXPECT_THAT(json, HasSubstr(R"("_id":"65a1f0c2e4b0a1b2c3d4e5f6")"));
+  EXPECT_THAT(json, HasSubstr(R"("userId":"u1")"));
+  EXPECT_THAT(json, HasSubstr(R"("type":"in_app")"));
+  EXPECT_THAT(json, HasSubstr(R"("read":false)"));
+  EXPECT_THAT(json, HasSubstr(R"("createdAt":"2025-11-29T04:02:40.123Z")"));
+  EXPECT_THAT(json, ::testing::Not(HasSubstr("data"))) << "empty optionals are left out";
+}
+
+}  // namespace
+}  // namespace vibework::infra::mongodb
