@@ -38,16 +38,16 @@ awaitable<std::optional<std::string>> Cache::load_json(std::string key, std::chr
   }
   if (!leader) {
     coalesced_.fetch_add(1, std::memory_order_relaxed);
-    co_return co_await detail::suspend_into<std::optional<std::string>>(
-        [&](std::unique_ptr<detail::Completion<std::optional<std::string>>> done) {
-          std::unique_lock lock(mutex_);
-          if (!flight->finished) {
-            flight->waiters.push_back(std::move(done));
-            return;
-          }
-          lock.unlock();
-          done->complete(flight->error, flight->result);
-        });
+    auto wait_for_leader = [&](std::unique_ptr<detail::Completion<std::optional<std::string>>> done) {
+      std::unique_lock lock(mutex_);
+      if (!flight->finished) {
+        flight->waiters.push_back(std::move(done));
+        return;
+      }
+      lock.unlock();
+      done->complete(flight->error, flight->result);
+    };
+    co_return co_await detail::suspend_into<std::optional<std::string>>(std::move(wait_for_leader));
   }
 
   std::optional<std::string> result;
@@ -114,7 +114,7 @@ awaitable<std::int64_t> Cache::invalidate(KeyList keys) {
       if (auto it = flights_.find(full.back()); it != flights_.end()) it->second->invalidated.store(true);
     }
   }
-  co_return co_await client_.del(full);
+  return client_.del(KeyList(full));
 }
 
 void Cache::note_redis_ok() {

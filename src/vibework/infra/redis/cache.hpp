@@ -13,11 +13,16 @@
 //  - A loader returning std::optional<T> may say "not found" (nullopt): that is returned and
 //    not cached, as in the original's getCachedUser.
 //  - A cached value that no longer parses as T (the struct changed) counts as a miss.
+//  - GCC 12 destroys a capturing lambda twice when it is a temporary inside a co_await
+//    expression: if the loader captures by value anything with a destructor (a shared_ptr, a
+//    std::string), name it first (auto loader = [...]; co_await cache.get_or_load<T>(k, ttl, loader)).
+//    Lambdas capturing only references, as above, are safe.
 //  - invalidate() deletes the keys; a load of the same key already in flight will not write
 //    its (possibly stale) result back. It throws if Redis cannot be reached: the caller
 //    decides whether a stale cache entry is acceptable.
 #include <atomic>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -63,6 +68,11 @@ class Cache {
 
   // Deletes the keys; returns how many existed.
   awaitable<std::int64_t> invalidate(KeyList keys);
+  template <typename... K>
+    requires(sizeof...(K) > 1 && (std::convertible_to<const K&, std::string_view> && ...))
+  awaitable<std::int64_t> invalidate(const K&... keys) {
+    return invalidate(KeyList{std::string_view(keys)...});
+  }
 
   CacheStats stats() const;
   const std::string& prefix() const noexcept { return options_.prefix; }
@@ -109,25 +119,24 @@ auto Cache::get_or_load(std::string key, std::chrono::seconds ttl, Loader loader
   // The leader keeps the value it loaded or parsed, so it never parses twice; callers that
   // waited for it parse the shared JSON text.
   std::optional<T> value;
-  auto json = co_await load_json(
-      std::move(key), ttl,
-      [&loader, &value]() -> awaitable<std::optional<std::string>> {
-        if constexpr (maybe) {
-          value = co_await loader();
-        } else {
-          value.emplace(co_await loader());
-        }
-        if (!value) co_return std::nullopt;
-        co_return encode(*value);
-      },
-      [&value](const std::string& text) {
-        try {
-          value.emplace(decode<T>(text));
-          return true;
-        } catch (const std::exception&) {
-          return false;
-        }
-      });
+  JsonLoader load = [&loader, &value]() -> awaitable<std::optional<std::string>> {
+    if constexpr (maybe) {
+      value = co_await loader();
+    } else {
+      value.emplace(co_await loader());
+    }
+    if (!value) co_return std::nullopt;
+    co_return encode(*value);
+  };
+  Accept accept = [&value](const std::string& text) {
+    try {
+      value.emplace(decode<T>(text));
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  auto json = co_await load_json(std::move(key), ttl, std::move(load), std::move(accept));
   if (!value && json) value.emplace(decode<T>(*json));
   if constexpr (maybe) {
     co_return value;

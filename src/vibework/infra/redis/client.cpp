@@ -39,6 +39,8 @@ auto on_executor(const Connection::Executor& ex, Make make) -> decltype(make()) 
   co_return co_await asio::co_spawn(ex, std::move(make), use_awaitable);
 }
 
+awaitable<Reply> awaitable_value(Reply r) { co_return r; }
+
 // Fixed-window counter: INCRBY, then set the window's expiry if the key has none.
 constexpr std::string_view kIncrWithExpiry =
     "local v = redis.call('INCRBY', KEYS[1], ARGV[1]) "
@@ -79,16 +81,16 @@ awaitable<void> Client::start() {
     for (auto& c : connections_) asio::post(c->executor(), [c] { c->start(); });
   }
   for (auto& c : connections_) {
-    const bool up = co_await on_executor(c->executor(), [c, limit = config_.connect_timeout]() {
-      return c->wait_connected(limit);
-    });
+    // (GCC 12: lambdas with captures that own something must not be temporaries inside a
+    // co_await expression, or they are destroyed twice; name them first.)
+    auto wait = [c, limit = config_.connect_timeout]() { return c->wait_connected(limit); };
+    const bool up = co_await on_executor(c->executor(), std::move(wait));
     if (!up) {
       // Ask the connection for its reason (the last connect error) via a command that fails fast.
-      co_await on_executor(c->executor(), [c]() -> awaitable<void> {
-        std::string ping;
-        append_command(ping, {"PING"});
-        co_await c->execute(std::move(ping));
-      });
+      auto ping_for_reason = [c]() -> awaitable<void> {
+        co_await c->execute(std::move(Pipeline().ping()).take_bytes());
+      };
+      co_await on_executor(c->executor(), std::move(ping_for_reason));
     }
   }
   co_await ping();
@@ -103,9 +105,11 @@ awaitable<void> Client::start() {
 awaitable<void> Client::stop() {
   try {
     auto sub = subscriber_;
-    co_await on_executor(sub->executor(), [sub] { return sub->close(); });
+    auto close_subscriber = [sub] { return sub->close(); };
+    co_await on_executor(sub->executor(), std::move(close_subscriber));
     for (auto& c : connections_) {
-      co_await on_executor(c->executor(), [c] { return c->close(); });
+      auto close_connection = [c] { return c->close(); };
+      co_await on_executor(c->executor(), std::move(close_connection));
     }
   } catch (const std::exception& e) {
     spdlog::warn("redis: error while closing: {}", e.what());
@@ -143,142 +147,179 @@ awaitable<Reply> Client::run(std::string bytes, std::uint32_t replies, std::stri
   (void)what;
   auto& conn = pick();
   if (conn->executor().running_in_this_thread()) {
-    co_return co_await detail::suspend_into<Reply>([&](std::unique_ptr<detail::Completion<Reply>> done) {
+    auto submit_here = [&](std::unique_ptr<detail::Completion<Reply>> done) {
       conn->submit(bytes, replies, std::move(done));
-    });
+    };
+    co_return co_await detail::suspend_into<Reply>(std::move(submit_here));
   }
   // Another thread owns the connection: hand the command over; the completion posts the
   // reply back to this coroutine's executor.
-  co_return co_await detail::suspend_into<Reply>(
-      [c = conn, &bytes, replies](std::unique_ptr<detail::Completion<Reply>> done) mutable {
-        asio::post(c->executor(), [c, b = std::move(bytes), replies, d = std::move(done)]() mutable {
-          c->submit(b, replies, std::move(d));
-        });
-      });
+  // (Lambdas are named locals, never temporaries inside a co_await: GCC 12 destroys such
+  // temporaries twice.)
+  auto hand_over = [c = conn, &bytes, replies](std::unique_ptr<detail::Completion<Reply>> done) mutable {
+    asio::post(c->executor(), [c, b = std::move(bytes), replies, d = std::move(done)]() mutable {
+      c->submit(b, replies, std::move(d));
+    });
+  };
+  co_return co_await detail::suspend_into<Reply>(std::move(hand_over));
 }
 
-awaitable<Reply> Client::run_one(Pipeline&& p, std::string_view what) {
-  Reply r = co_await run(std::move(p).take_bytes(), 1, what);
+
+// --- typed commands ------------------------------------------------------------------------
+// Each command is encoded when it is called (so argument views are never read after the call
+// returns), then awaited and converted by a small coroutine that owns the encoded bytes.
+
+namespace {
+template <typename Convert>
+auto then(awaitable<Reply> reply, Convert convert) -> awaitable<decltype(convert(std::declval<Reply>()))> {
+  co_return convert(co_await std::move(reply));
+}
+
+template <typename T>
+awaitable<T> fail_with(InvalidArgumentError error) {
+  throw error;
+  co_return T{};
+}
+template <>
+awaitable<void> fail_with<void>(InvalidArgumentError error) {
+  throw error;
+  co_return;
+}
+
+std::string bytes_of(Pipeline& p) { return std::move(p).take_bytes(); }
+}  // namespace
+
+awaitable<Reply> Client::run_one(std::string bytes, std::string_view what) {
+  Reply r = co_await run(std::move(bytes), 1, what);
   r.throw_if_error(what);
   co_return r;
 }
 
-// --- typed commands ------------------------------------------------------------------------
-
 awaitable<void> Client::ping() {
-  Reply r = co_await run_one(std::move(Pipeline().ping()), "PING");
-  r.expect_ok("PING");
+  return then(run_one(bytes_of(Pipeline().ping()), "PING"), [](Reply r) { r.expect_ok("PING"); });
 }
 
 awaitable<std::optional<std::string>> Client::get(std::string_view key) {
-  co_return (co_await run_one(std::move(Pipeline().get(key)), "GET")).to_optional_string("GET");
+  return then(run_one(bytes_of(Pipeline().get(key)), "GET"),
+              [](Reply r) { return std::move(r).to_optional_string("GET"); });
 }
 
 awaitable<bool> Client::set(std::string_view key, std::string_view value, SetOptions options) {
-  Reply r = co_await run_one(std::move(Pipeline().set(key, value, options)), "SET");
-  if (r.is_nil()) co_return false;  // NX/XX not met
-  r.expect_ok("SET");
-  co_return true;
+  return then(run_one(bytes_of(Pipeline().set(key, value, options)), "SET"), [](Reply r) {
+    if (r.is_nil()) return false;  // an NX/XX condition was not met
+    r.expect_ok("SET");
+    return true;
+  });
 }
 
 awaitable<void> Client::setex(std::string_view key, std::chrono::seconds ttl, std::string_view value) {
-  if (ttl.count() <= 0) throw InvalidArgumentError("redis", "SETEX needs a positive TTL", "pass at least 1 second");
-  (co_await run_one(std::move(Pipeline().setex(key, ttl, value)), "SETEX")).expect_ok("SETEX");
+  if (ttl.count() <= 0) return fail_with<void>(InvalidArgumentError("redis", "SETEX needs a positive TTL", "pass at least 1 second"));
+  return then(run_one(bytes_of(Pipeline().setex(key, ttl, value)), "SETEX"), [](Reply r) { r.expect_ok("SETEX"); });
 }
 
 awaitable<std::int64_t> Client::del(KeyList keys) {
-  if (keys.empty()) co_return 0;
-  co_return (co_await run_one(std::move(Pipeline().del(keys)), "DEL")).to_integer("DEL");
+  if (keys.empty()) return then(awaitable_value(Reply::make_integer(0)), [](Reply r) { return r.integer_value(); });
+  return then(run_one(bytes_of(Pipeline().del(keys)), "DEL"), [](Reply r) { return r.to_integer("DEL"); });
 }
 
 awaitable<std::int64_t> Client::exists(KeyList keys) {
-  if (keys.empty()) co_return 0;
-  co_return (co_await run_one(std::move(Pipeline().exists(keys)), "EXISTS")).to_integer("EXISTS");
+  if (keys.empty()) return then(awaitable_value(Reply::make_integer(0)), [](Reply r) { return r.integer_value(); });
+  return then(run_one(bytes_of(Pipeline().exists(keys)), "EXISTS"), [](Reply r) { return r.to_integer("EXISTS"); });
 }
 
 awaitable<bool> Client::expire(std::string_view key, std::chrono::milliseconds ttl) {
-  co_return (co_await run_one(std::move(Pipeline().expire(key, ttl)), "EXPIRE")).to_integer("EXPIRE") == 1;
+  return then(run_one(bytes_of(Pipeline().expire(key, ttl)), "EXPIRE"), [](Reply r) { return r.to_integer("EXPIRE") == 1; });
 }
 
 awaitable<KeyTtl> Client::ttl(std::string_view key) {
-  const auto ms = (co_await run_one(std::move(Pipeline().pttl(key)), "PTTL")).to_integer("PTTL");
-  if (ms == -2) co_return KeyTtl{KeyTtl::State::missing, {}};
-  if (ms == -1) co_return KeyTtl{KeyTtl::State::persistent, {}};
-  co_return KeyTtl{KeyTtl::State::expiring, std::chrono::milliseconds(ms)};
+  return then(run_one(bytes_of(Pipeline().pttl(key)), "PTTL"), [](Reply r) {
+    const auto ms = r.to_integer("PTTL");
+    if (ms == -2) return KeyTtl{KeyTtl::State::missing, {}};
+    if (ms == -1) return KeyTtl{KeyTtl::State::persistent, {}};
+    return KeyTtl{KeyTtl::State::expiring, std::chrono::milliseconds(ms)};
+  });
 }
 
 awaitable<std::int64_t> Client::incr(std::string_view key) { return incrby(key, 1); }
 
 awaitable<std::int64_t> Client::incrby(std::string_view key, std::int64_t by) {
-  co_return (co_await run_one(std::move(Pipeline().incrby(key, by)), "INCRBY")).to_integer("INCRBY");
+  return then(run_one(bytes_of(Pipeline().incrby(key, by)), "INCRBY"), [](Reply r) { return r.to_integer("INCRBY"); });
 }
 
 awaitable<Counter> Client::incr_with_expiry(std::string_view key, std::int64_t by, std::chrono::milliseconds ttl) {
-  if (ttl.count() <= 0) throw InvalidArgumentError("redis", "incr_with_expiry needs a positive TTL", "pass the window length");
-  // (no braced lists in coroutines: GCC 12 miscompiles their backing arrays)
-  std::vector<std::string> args;
-  args.push_back(std::to_string(by));
-  args.push_back(std::to_string(ttl.count()));
-  auto parts = (co_await run_one(std::move(Pipeline().eval(kIncrWithExpiry, KeyList(key), KeyList(args))),
-                                 "EVAL incr_with_expiry"))
-                   .to_array("EVAL incr_with_expiry");
-  if (parts.size() != 2) throw_unexpected_reply("EVAL incr_with_expiry", Reply::make_array(std::move(parts)));
-  co_return Counter{parts[0].to_integer("EVAL incr_with_expiry"),
-                    std::chrono::milliseconds(parts[1].to_integer("EVAL incr_with_expiry"))};
+  if (ttl.count() <= 0) {
+    return fail_with<Counter>(InvalidArgumentError("redis", "incr_with_expiry needs a positive TTL", "pass the window length"));
+  }
+  const std::vector<std::string> args{std::to_string(by), std::to_string(ttl.count())};
+  return then(run_one(bytes_of(Pipeline().eval(kIncrWithExpiry, KeyList(key), KeyList(args))), "EVAL incr_with_expiry"),
+              [](Reply r) {
+                constexpr std::string_view what = "EVAL incr_with_expiry";
+                auto parts = std::move(r).to_array(what);
+                if (parts.size() != 2) throw_unexpected_reply(what, Reply::make_array(std::move(parts)));
+                return Counter{parts[0].to_integer(what), std::chrono::milliseconds(parts[1].to_integer(what))};
+              });
 }
 
 awaitable<std::vector<std::optional<std::string>>> Client::mget(KeyList keys) {
-  std::vector<std::optional<std::string>> out;
-  if (keys.empty()) co_return out;
-  auto items = (co_await run_one(std::move(Pipeline().mget(keys)), "MGET")).to_array("MGET");
-  out.reserve(items.size());
-  for (auto& r : items) out.push_back(std::move(r).to_optional_string("MGET"));
-  co_return out;
+  auto convert = [](Reply r) {
+    std::vector<std::optional<std::string>> out;
+    auto items = std::move(r).to_array("MGET");
+    out.reserve(items.size());
+    for (auto& item : items) out.push_back(std::move(item).to_optional_string("MGET"));
+    return out;
+  };
+  if (keys.empty()) return then(awaitable_value(Reply::make_array({})), convert);
+  return then(run_one(bytes_of(Pipeline().mget(keys)), "MGET"), convert);
 }
 
 awaitable<void> Client::mset(const std::vector<std::pair<std::string, std::string>>& items) {
-  if (items.empty()) co_return;
-  (co_await run_one(std::move(Pipeline().mset(items)), "MSET")).expect_ok("MSET");
+  if (items.empty()) return then(awaitable_value(Reply::make_status("OK")), [](Reply) {});
+  return then(run_one(bytes_of(Pipeline().mset(items)), "MSET"), [](Reply r) { r.expect_ok("MSET"); });
 }
 
 awaitable<std::optional<std::string>> Client::hget(std::string_view key, std::string_view field) {
-  co_return (co_await run_one(std::move(Pipeline().hget(key, field)), "HGET")).to_optional_string("HGET");
+  return then(run_one(bytes_of(Pipeline().hget(key, field)), "HGET"),
+              [](Reply r) { return std::move(r).to_optional_string("HGET"); });
 }
 
 awaitable<std::int64_t> Client::hset(std::string_view key, std::string_view field, std::string_view value) {
-  co_return (co_await run_one(std::move(Pipeline().hset(key, field, value)), "HSET")).to_integer("HSET");
+  return then(run_one(bytes_of(Pipeline().hset(key, field, value)), "HSET"), [](Reply r) { return r.to_integer("HSET"); });
 }
 
 awaitable<std::int64_t> Client::hset(std::string_view key, const std::vector<std::pair<std::string, std::string>>& fields) {
-  if (fields.empty()) co_return 0;
-  co_return (co_await run_one(std::move(Pipeline().hset(key, fields)), "HSET")).to_integer("HSET");
+  if (fields.empty()) return then(awaitable_value(Reply::make_integer(0)), [](Reply r) { return r.integer_value(); });
+  return then(run_one(bytes_of(Pipeline().hset(key, fields)), "HSET"), [](Reply r) { return r.to_integer("HSET"); });
 }
 
 awaitable<std::int64_t> Client::hdel(std::string_view key, KeyList fields) {
-  if (fields.empty()) co_return 0;
-  co_return (co_await run_one(std::move(Pipeline().hdel(key, fields)), "HDEL")).to_integer("HDEL");
+  if (fields.empty()) return then(awaitable_value(Reply::make_integer(0)), [](Reply r) { return r.integer_value(); });
+  return then(run_one(bytes_of(Pipeline().hdel(key, fields)), "HDEL"), [](Reply r) { return r.to_integer("HDEL"); });
 }
 
 awaitable<std::unordered_map<std::string, std::string>> Client::hgetall(std::string_view key) {
-  auto items = (co_await run_one(std::move(Pipeline().hgetall(key)), "HGETALL")).to_array("HGETALL");
-  std::unordered_map<std::string, std::string> out;
-  out.reserve(items.size() / 2);
-  for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
-    out.emplace(std::move(items[i]).to_string("HGETALL"), std::move(items[i + 1]).to_string("HGETALL"));
-  }
-  co_return out;
+  return then(run_one(bytes_of(Pipeline().hgetall(key)), "HGETALL"), [](Reply r) {
+    auto items = std::move(r).to_array("HGETALL");
+    std::unordered_map<std::string, std::string> out;
+    out.reserve(items.size() / 2);
+    for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+      out.emplace(std::move(items[i]).to_string("HGETALL"), std::move(items[i + 1]).to_string("HGETALL"));
+    }
+    return out;
+  });
 }
 
 awaitable<ScanPage> Client::scan(std::string_view cursor, std::string_view match, std::size_t count) {
-  auto parts = (co_await run_one(std::move(Pipeline().scan(cursor, match, count)), "SCAN")).to_array("SCAN");
-  if (parts.size() != 2) throw_unexpected_reply("SCAN", Reply::make_array(std::move(parts)));
-  ScanPage page;
-  page.cursor = std::move(parts[0]).to_string("SCAN");
-  for (auto& k : std::move(parts[1]).to_array("SCAN")) page.keys.push_back(std::move(k).to_string("SCAN"));
-  co_return page;
+  return then(run_one(bytes_of(Pipeline().scan(cursor, match, count)), "SCAN"), [](Reply r) {
+    auto parts = std::move(r).to_array("SCAN");
+    if (parts.size() != 2) throw_unexpected_reply("SCAN", Reply::make_array(std::move(parts)));
+    ScanPage page;
+    page.cursor = std::move(parts[0]).to_string("SCAN");
+    for (auto& k : std::move(parts[1]).to_array("SCAN")) page.keys.push_back(std::move(k).to_string("SCAN"));
+    return page;
+  });
 }
 
-awaitable<std::vector<std::string>> Client::scan_all(std::string_view match, std::size_t count) {
+awaitable<std::vector<std::string>> Client::scan_all(std::string match, std::size_t count) {
   std::set<std::string> seen;  // SCAN may return a key more than once
   std::string cursor = "0";
   do {
@@ -290,7 +331,7 @@ awaitable<std::vector<std::string>> Client::scan_all(std::string_view match, std
 }
 
 awaitable<void> Client::flushdb() {
-  (co_await run_one(std::move(Pipeline().flushdb()), "FLUSHDB")).expect_ok("FLUSHDB");
+  return then(run_one(bytes_of(Pipeline().flushdb()), "FLUSHDB"), [](Reply r) { r.expect_ok("FLUSHDB"); });
 }
 
 awaitable<Reply> Client::command(std::initializer_list<std::string_view> args) {
@@ -298,11 +339,16 @@ awaitable<Reply> Client::command(std::initializer_list<std::string_view> args) {
 }
 
 awaitable<Reply> Client::command(std::span<const std::string_view> args) {
-  if (args.empty()) throw InvalidArgumentError("redis", "command() needs at least the command name", "e.g. {\"PING\"}");
-  const std::string name(args[0].substr(0, 32));
+  if (args.empty()) {
+    return fail_with<Reply>(InvalidArgumentError("redis", "command() needs at least the command name", "e.g. {\"PING\"}"));
+  }
   Pipeline p;
   p.command(args);
-  co_return co_await run_one(std::move(p), name);
+  return command_named(bytes_of(p), std::string(args[0].substr(0, 32)));
+}
+
+awaitable<Reply> Client::command_named(std::string bytes, std::string name) {
+  co_return co_await run_one(std::move(bytes), name);
 }
 
 awaitable<std::vector<Reply>> Client::execute(Pipeline pipeline) {
@@ -320,7 +366,8 @@ awaitable<std::vector<Reply>> Client::execute(Pipeline pipeline) {
 // --- pub/sub -------------------------------------------------------------------------------
 
 awaitable<std::int64_t> Client::publish(std::string_view channel, std::string_view message) {
-  co_return (co_await run_one(std::move(Pipeline().publish(channel, message)), "PUBLISH")).to_integer("PUBLISH");
+  return then(run_one(bytes_of(Pipeline().publish(channel, message)), "PUBLISH"),
+              [](Reply r) { return r.to_integer("PUBLISH"); });
 }
 
 awaitable<Subscription> Client::subscribe(std::string channel, MessageHandler handler) {
@@ -334,10 +381,10 @@ awaitable<Subscription> Client::psubscribe(std::string pattern, MessageHandler h
 awaitable<Subscription> Client::add_subscription(bool pattern, std::string name, MessageHandler handler) {
   if (!handler) throw InvalidArgumentError("redis", "subscribe needs a handler", "pass a function taking const Message&");
   auto sub = subscriber_;
-  const std::uint64_t id = co_await on_executor(
-      sub->executor(), [sub, pattern, n = std::move(name), h = std::move(handler)]() mutable {
-        return sub->add(pattern, std::move(n), std::move(h));
-      });
+  auto add = [sub, pattern, n = std::move(name), h = std::move(handler)]() mutable {
+    return sub->add(pattern, std::move(n), std::move(h));
+  };
+  const std::uint64_t id = co_await on_executor(sub->executor(), std::move(add));
   co_return Subscription(sub, id);
 }
 
@@ -370,7 +417,8 @@ awaitable<void> Subscription::unsubscribe() {
   auto s = owner_.lock();
   const auto id = std::exchange(id_, 0);
   if (!s) co_return;
-  co_await on_executor(s->executor(), [s, id] { return s->remove(id); });
+  auto remove = [s, id] { return s->remove(id); };
+  co_await on_executor(s->executor(), std::move(remove));
 }
 
 }  // namespace vibework::infra::redis

@@ -18,10 +18,15 @@
 // wait up to REDIS_OFFLINE_WAIT_MS); connections come back by themselves (capped exponential
 // backoff with jitter). Error replies throw QueryError with the server's message.
 //
-// Arguments are taken as views and copied before the first suspension: await each call
-// immediately (co_await client.get(key)). Values are binary-safe.
+// Arguments are taken as views and encoded before the call returns, so temporaries are fine
+// and the returned awaitable may be stored. Values and keys are binary-safe.
+//
+// GCC 12 cannot compile a braced list inside a co_await expression ("array used as
+// initializer"): write co_await client.del(a, b) (the variadic overloads) or pass a named
+// std::vector, not co_await client.del({a, b}).
 #include <atomic>
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -112,6 +117,16 @@ class Client final : public Component, public std::enable_shared_from_this<Clien
   awaitable<void> setex(std::string_view key, std::chrono::seconds ttl, std::string_view value);
   awaitable<std::int64_t> del(KeyList keys);     // number of keys removed
   awaitable<std::int64_t> exists(KeyList keys);  // number of keys that exist
+  template <typename... K>
+    requires(sizeof...(K) > 1 && (std::convertible_to<const K&, std::string_view> && ...))
+  awaitable<std::int64_t> del(const K&... keys) {
+    return del(KeyList{std::string_view(keys)...});
+  }
+  template <typename... K>
+    requires(sizeof...(K) > 1 && (std::convertible_to<const K&, std::string_view> && ...))
+  awaitable<std::int64_t> exists(const K&... keys) {
+    return exists(KeyList{std::string_view(keys)...});
+  }
   awaitable<bool> expire(std::string_view key, std::chrono::milliseconds ttl);  // false: no such key
   awaitable<KeyTtl> ttl(std::string_view key);
   awaitable<std::int64_t> incr(std::string_view key);
@@ -120,6 +135,11 @@ class Client final : public Component, public std::enable_shared_from_this<Clien
   // fixed-window rate-limit primitive. Returns the new value and the window's remaining time.
   awaitable<Counter> incr_with_expiry(std::string_view key, std::int64_t by, std::chrono::milliseconds ttl);
   awaitable<std::vector<std::optional<std::string>>> mget(KeyList keys);
+  template <typename... K>
+    requires(sizeof...(K) > 1 && (std::convertible_to<const K&, std::string_view> && ...))
+  awaitable<std::vector<std::optional<std::string>>> mget(const K&... keys) {
+    return mget(KeyList{std::string_view(keys)...});
+  }
   awaitable<void> mset(const std::vector<std::pair<std::string, std::string>>& items);
 
   // --- hashes ------------------------------------------------------------------------------
@@ -127,6 +147,11 @@ class Client final : public Component, public std::enable_shared_from_this<Clien
   awaitable<std::int64_t> hset(std::string_view key, std::string_view field, std::string_view value);
   awaitable<std::int64_t> hset(std::string_view key, const std::vector<std::pair<std::string, std::string>>& fields);
   awaitable<std::int64_t> hdel(std::string_view key, KeyList fields);
+  template <typename... F>
+    requires(sizeof...(F) > 1 && (std::convertible_to<const F&, std::string_view> && ...))
+  awaitable<std::int64_t> hdel(std::string_view key, const F&... fields) {
+    return hdel(key, KeyList{std::string_view(fields)...});
+  }
   awaitable<std::unordered_map<std::string, std::string>> hgetall(std::string_view key);
 
   // --- keys and server ---------------------------------------------------------------------
@@ -134,13 +159,19 @@ class Client final : public Component, public std::enable_shared_from_this<Clien
   awaitable<ScanPage> scan(std::string_view cursor, std::string_view match = {}, std::size_t count = 100);
   // Every key matching `match` (iterates SCAN to the end; keys may repeat per SCAN's rules
   // are de-duplicated).
-  awaitable<std::vector<std::string>> scan_all(std::string_view match, std::size_t count = 500);
+  awaitable<std::vector<std::string>> scan_all(std::string match, std::size_t count = 500);
   awaitable<void> flushdb();
 
   // --- anything else -----------------------------------------------------------------------
   // Any command; the reply as it came (an error reply throws QueryError).
   awaitable<Reply> command(std::initializer_list<std::string_view> args);
   awaitable<Reply> command(std::span<const std::string_view> args);
+  template <typename... A>
+    requires(sizeof...(A) > 0 && (std::convertible_to<const A&, std::string_view> && ...))
+  awaitable<Reply> command(const A&... args) {
+    const std::string_view list[] = {std::string_view(args)...};
+    return command(std::span<const std::string_view>(list));
+  }
   // All commands in one round trip; one reply per command, error replies included (not thrown).
   awaitable<std::vector<Reply>> execute(Pipeline pipeline);
 
@@ -153,7 +184,8 @@ class Client final : public Component, public std::enable_shared_from_this<Clien
 
  private:
   awaitable<Reply> run(std::string bytes, std::uint32_t replies, std::string_view what);
-  awaitable<Reply> run_one(Pipeline&& p, std::string_view what);
+  awaitable<Reply> run_one(std::string bytes, std::string_view what);
+  awaitable<Reply> command_named(std::string bytes, std::string name);
   std::shared_ptr<Connection>& pick();
   awaitable<Subscription> add_subscription(bool pattern, std::string name, MessageHandler handler);
 

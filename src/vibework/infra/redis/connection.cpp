@@ -254,8 +254,10 @@ void Connection::submit(std::string_view bytes, std::uint32_t replies, std::uniq
 }
 
 awaitable<Reply> Connection::execute(std::string bytes, std::uint32_t replies) {
-  co_return co_await detail::suspend_into<Reply>(
-      [this, &bytes, replies](std::unique_ptr<ReplyCompletion> done) { submit(bytes, replies, std::move(done)); });
+  auto submit_here = [this, &bytes, replies](std::unique_ptr<ReplyCompletion> done) {
+    submit(bytes, replies, std::move(done));
+  };
+  co_return co_await detail::suspend_into<Reply>(std::move(submit_here));
 }
 
 void Connection::enqueue(std::string_view bytes, std::uint32_t replies, std::unique_ptr<ReplyCompletion> done) {
@@ -406,8 +408,8 @@ awaitable<void> Connection::close() {
       // the command timeout like any command.
       try {
         const std::string quit = encode({"QUIT"});
-        co_await detail::suspend_into<Reply>(
-            [this, &quit](std::unique_ptr<ReplyCompletion> done) { enqueue(quit, 1, std::move(done)); });
+        auto send_quit = [this, &quit](std::unique_ptr<ReplyCompletion> done) { enqueue(quit, 1, std::move(done)); };
+        co_await detail::suspend_into<Reply>(std::move(send_quit));
       } catch (const std::exception& e) {
         spdlog::debug("{}: QUIT failed: {}", options_.name, e.what());
       }
