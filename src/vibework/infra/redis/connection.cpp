@@ -20,7 +20,11 @@ namespace {
 constexpr std::size_t kReadBufferSize = 64 * 1024;
 
 std::string describe(const std::exception& e) {
-  if (auto* se = dynamic_cast<const boost::system::system_error*>(&e)) return se->code().message();
+  if (auto* se = dynamic_cast<const boost::system::system_error*>(&e)) {
+    if (se->code() == asio::error::eof) return "the server closed the connection";
+    if (se->code() == asio::error::connection_refused) return "connection refused";
+    return se->code().message();
+  }
   if (auto* ie = dynamic_cast<const Error*>(&e)) return ie->message();
   return e.what();
 }
