@@ -86,8 +86,12 @@ awaitable<void> Connection::supervise() {
       if (on_connected_) on_connected_();
       promote_waiting();
       co_await read_loop();  // ends only by an exception
+    } catch (const Error& e) {
+      last_error_ = close_reason_.empty() ? e.message() : close_reason_;
+      last_hint_ = e.hint();
     } catch (const std::exception& e) {
       last_error_ = close_reason_.empty() ? describe(e) : close_reason_;
+      last_hint_ = hints::start_local_services;
     }
     close_reason_.clear();
     connected_.store(false, std::memory_order_relaxed);
@@ -155,14 +159,14 @@ awaitable<void> Connection::connect_once() {
     if (options_.password) {
       Reply r = co_await read_one();
       if (r.is_error()) {
-        throw UnavailableError("redis", fmt::format("{} refused AUTH: {}", address(), r.text()),
+        throw UnavailableError("redis", fmt::format("the server refused AUTH: {}", r.text()),
                                "check the user and password in REDIS_URL (redis://user:password@host:port/db)");
       }
     }
     if (options_.db != 0) {
       Reply r = co_await read_one();
       if (r.is_error()) {
-        throw UnavailableError("redis", fmt::format("{} refused SELECT {}: {}", address(), db, r.text()),
+        throw UnavailableError("redis", fmt::format("the server refused SELECT {}: {}", db, r.text()),
                                "the database number in REDIS_URL must be below the server's `databases` setting (16 by default)");
       }
     }
@@ -170,7 +174,7 @@ awaitable<void> Connection::connect_once() {
     check_deadline();
     if (pong.is_error()) {
       const bool auth = pong.text().rfind("NOAUTH", 0) == 0;
-      throw UnavailableError("redis", fmt::format("{} refused PING: {}", address(), pong.text()),
+      throw UnavailableError("redis", fmt::format("the server refused PING: {}", pong.text()),
                              auth ? "the server requires a password: put it in REDIS_URL (redis://:password@host:port/db)"
                                   : "is REDIS_URL pointing at a Redis server?");
     }
@@ -178,8 +182,7 @@ awaitable<void> Connection::connect_once() {
     connect_guard_.cancel();
     if (connect_timed_out_) {
       throw UnavailableError("redis",
-                             fmt::format("no answer from {} within {} ms (connect, AUTH/SELECT, PING)", address(),
-                                         options_.connect_timeout.count()),
+                             fmt::format("no answer within {} ms (connect, AUTH/SELECT, PING)", options_.connect_timeout.count()),
                              "is the server overloaded or stopped? check it with redis-cli -h HOST -p PORT ping; "
                              "REDIS_CONNECT_TIMEOUT_MS sets this limit");
     }
@@ -329,7 +332,7 @@ void Connection::on_watchdog() {
                        "redis",
                        fmt::format("not connected to {} ({}); waited {} ms (REDIS_OFFLINE_WAIT_MS) for it to come back",
                                    address(), last_error_, options_.offline_wait.count()),
-                       std::string(hints::start_local_services))),
+                       last_hint_)),
                    Reply{});
   }
   if (!pending_.empty() && pending_.front().deadline <= now) {
@@ -371,7 +374,7 @@ std::exception_ptr Connection::unavailable_error() const {
   }
   return std::make_exception_ptr(UnavailableError(
       "redis", fmt::format("not connected to {} ({}); reconnecting in the background", address(), last_error_),
-      std::string(hints::start_local_services)));
+      last_hint_));
 }
 
 void Connection::close_socket() {

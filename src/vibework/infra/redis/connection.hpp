@@ -30,6 +30,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/infra/errors.hpp"
 #include "vibework/infra/redis/completion.hpp"
 #include "vibework/infra/redis/protocol.hpp"
 #include "vibework/infra/redis/reply.hpp"
@@ -145,6 +146,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool supervisor_running_ = false;
   std::uint32_t attempt_ = 0;
   std::string last_error_ = "not connected yet";
+  std::string last_hint_{hints::start_local_services};
   std::string close_reason_;  // set when we close the socket on purpose (timeout)
   std::minstd_rand random_;
 
