@@ -27,5 +27,4 @@ add_library(vibework_defaults INTERFACE)
 target_link_libraries(vibework_defaults INTERFACE vibework_warnings vibework_sanitizers)
 target_compile_definitions(vibework_defaults INTERFACE
   BOOST_ASIO_NO_DEPRECATED
-  BOOST_ASIO_DISABLE_BOOST_COROUTINE
-  BOOST_BEAST_USE_STD_STRING_VIEW)
+  BOOST_ASIO_DISABLE_BOOST_COROUTINE)

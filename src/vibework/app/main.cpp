@@ -1,0 +1,59 @@
+// vibework: serve | doctor | version (and the commands each part adds).
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "vibework/app/commands.hpp"
+#include "vibework/infra/logging.hpp"
+
+#ifndef VIBEWORK_VERSION
+#define VIBEWORK_VERSION "0.0.0"
+#endif
+
+namespace {
+using vibework::infra::Config;
+
+// Reads the environment; on any problem prints one line per problem and returns nullopt.
+std::optional<Config> load_or_report() {
+  auto result = vibework::infra::load_config(vibework::infra::process_environment());
+  if (!result.ok()) {
+    std::cerr << "vibework: invalid configuration (" << result.problems.size() << " problem"
+              << (result.problems.size() == 1 ? "" : "s") << "):\n";
+    for (const auto& p : result.problems) std::cerr << "  " << p.to_string() << "\n";
+    return std::nullopt;
+  }
+  return std::move(result.config);
+}
+
+template <typename Command>
+int with_config(Command&& command) {
+  auto config = load_or_report();
+  if (!config) return vibework::app::exit_bad_config;
+  vibework::infra::init_logging(config->log);
+  return command(*config);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"vibework: a C++ backend infrastructure layer and its reference HTTP service.\n"
+               "Configured by environment variables; see README.md."};
+  cli.require_subcommand(1);
+  auto* serve = cli.add_subcommand("serve", "Start every component and serve HTTP until SIGTERM/SIGINT");
+  auto* doctor = cli.add_subcommand("doctor", "Check every service once and print a table (exit 1 if any fails)");
+  auto* version = cli.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    if (*version) {
+      std::cout << "vibework " << VIBEWORK_VERSION << "\n";
+      return vibework::app::exit_ok;
+    }
+    if (*serve) return with_config(vibework::app::run_serve);
+    if (*doctor) return with_config(vibework::app::run_doctor);
+  } catch (const std::exception& e) {
+    std::cerr << "vibework: " << e.what() << "\n";
+    return vibework::app::exit_failure;
+  }
+  return vibework::app::exit_failure;
+}
