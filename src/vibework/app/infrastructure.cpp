@@ -6,9 +6,8 @@ std::unique_ptr<Infrastructure> build_infrastructure(const infra::Config& config
                                                      infra::Readiness& readiness) {
   auto infra = std::make_unique<Infrastructure>();
   // Start order matters: MySQL, MongoDB, Redis, Pub/Sub, auth. Each part adds its line here.
-  (void)config;
-  (void)runtime;
-  (void)readiness;
+  infra->redis = std::make_shared<infra::redis::Client>(config.redis, runtime, &readiness);
+  infra->lifecycle.add(infra->redis);
   return infra;
 }
 

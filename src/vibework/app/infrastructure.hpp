@@ -7,12 +7,14 @@
 #include "vibework/infra/config.hpp"
 #include "vibework/infra/health.hpp"
 #include "vibework/infra/lifecycle.hpp"
+#include "vibework/infra/redis/client.hpp"
 #include "vibework/infra/runtime.hpp"
 
 namespace vibework::app {
 
 struct Infrastructure {
   // Each part adds its component here, e.g. std::shared_ptr<mysql::Database> mysql;
+  std::shared_ptr<infra::redis::Client> redis;  // cache, rate limits, pub/sub
   infra::Lifecycle lifecycle;
 };
 
