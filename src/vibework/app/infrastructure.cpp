@@ -12,6 +12,8 @@ std::unique_ptr<Infrastructure> build_infrastructure(const infra::Config& config
   infra->mongodb = std::make_shared<infra::mongodb::Database>(config.mongodb, runtime.blocking(), &readiness);
   infra->mongodb->declare<models::Notification>();  // its indexes are ensured at start
   infra->lifecycle.add(infra->mongodb);
+  infra->redis = std::make_shared<infra::redis::Client>(config.redis, runtime, &readiness);
+  infra->lifecycle.add(infra->redis);
   return infra;
 }
 

@@ -7,6 +7,7 @@
 #include "vibework/infra/config.hpp"
 #include "vibework/infra/health.hpp"
 #include "vibework/infra/lifecycle.hpp"
+#include "vibework/infra/redis/client.hpp"
 #include "vibework/infra/runtime.hpp"
 
 namespace vibework::infra::mongodb {
@@ -16,8 +17,9 @@ class Database;
 namespace vibework::app {
 
 struct Infrastructure {
-  // Each part adds its component here, e.g. std::shared_ptr<mysql::Database> mysql;
+  // One member per part, in start order.
   std::shared_ptr<infra::mongodb::Database> mongodb;  // notifications (models::Notification)
+  std::shared_ptr<infra::redis::Client> redis;  // cache, rate limits, pub/sub
   infra::Lifecycle lifecycle;
 };
 
