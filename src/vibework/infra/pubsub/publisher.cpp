@@ -229,14 +229,15 @@ awaitable<std::string> Publisher::publish(std::string topic, std::string data, A
       }
     }
     co_await asio::async_initiate<decltype(use_awaitable), void()>(
-        [impl, bytes](auto handler) {
+        // Raw pointers only: GCC 12 destroys lambda temporaries in a co_await expression twice.
+        [self = impl.get(), bytes](auto handler) {
           auto wake = detail::share_handler<>(std::move(handler));
-          std::unique_lock lock(impl->mutex);
-          if (impl->fits(bytes)) {
+          std::unique_lock lock(self->mutex);
+          if (self->fits(bytes)) {
             lock.unlock();
             wake();
           } else {
-            impl->capacity_waiters.push_back(std::move(wake));
+            self->capacity_waiters.push_back(std::move(wake));
           }
         },
         use_awaitable);
@@ -245,8 +246,8 @@ awaitable<std::string> Publisher::publish(std::string topic, std::string data, A
   auto ex = co_await asio::this_coro::executor;
   const std::string topic_path = impl->client.topic_path(topic);
   co_return co_await asio::async_initiate<decltype(use_awaitable), void(std::exception_ptr, std::string)>(
-      [impl, ex, &topic_path, &item_json](auto handler) {
-        impl->enqueue(ex, topic_path,
+      [self = impl.get(), ex = &ex, &topic_path, &item_json](auto handler) {
+        self->enqueue(*ex, topic_path,
                       Item{std::move(item_json), detail::share_handler<std::exception_ptr, std::string>(std::move(handler))});
       },
       use_awaitable);
@@ -263,14 +264,14 @@ awaitable<void> Publisher::flush() {
   }
   for (auto& b : batches) impl->spawn_send(ex, std::move(b));
   co_await asio::async_initiate<decltype(use_awaitable), void()>(
-      [impl](auto handler) {
+      [self = impl.get()](auto handler) {
         auto wake = detail::share_handler<>(std::move(handler));
-        std::unique_lock lock(impl->mutex);
-        if (impl->outstanding_messages == 0) {
+        std::unique_lock lock(self->mutex);
+        if (self->outstanding_messages == 0) {
           lock.unlock();
           wake();
         } else {
-          impl->flush_waiters.push_back(std::move(wake));
+          self->flush_waiters.push_back(std::move(wake));
         }
       },
       use_awaitable);
