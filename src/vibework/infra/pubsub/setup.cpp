@@ -28,7 +28,7 @@ AppResources app_resources(const infra::PubsubConfig& config) {
   return r;
 }
 
-awaitable<std::vector<std::string>> ensure_resources(Client& client, const AppResources& resources) {
+awaitable<std::vector<std::string>> ensure_resources(Client& client, AppResources resources) {
   std::vector<std::string> lines;
   for (const auto& topic : resources.topics) {
     co_await ensure_topic(client, topic);

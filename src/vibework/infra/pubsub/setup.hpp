@@ -32,7 +32,7 @@ struct AppResources {
 AppResources app_resources(const infra::PubsubConfig& config);
 
 // Creates (or updates) everything in `resources`; returns one line per resource for the user.
-awaitable<std::vector<std::string>> ensure_resources(Client& client, const AppResources& resources);
+awaitable<std::vector<std::string>> ensure_resources(Client& client, AppResources resources);
 
 // `vibework pubsub setup`: prints what it created, returns the process exit code (0 = ok).
 int run_setup_command(const infra::Config& config);
