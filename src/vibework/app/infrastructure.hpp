@@ -9,10 +9,15 @@
 #include "vibework/infra/lifecycle.hpp"
 #include "vibework/infra/runtime.hpp"
 
+namespace vibework::pubsub {
+class PubsubComponent;
+}
+
 namespace vibework::app {
 
 struct Infrastructure {
   // Each part adds its component here, e.g. std::shared_ptr<mysql::Database> mysql;
+  std::shared_ptr<pubsub::PubsubComponent> pubsub;  // publisher(), subscribe(), client()
   infra::Lifecycle lifecycle;
 };
 

@@ -194,7 +194,7 @@ class EmulatorProcess {
     if (pid_ < 0) return false;
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
-      if (accepting()) return true;
+      if (ready()) return true;
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
@@ -213,6 +213,25 @@ class EmulatorProcess {
     pid_ = -1;
     // Wait until the port is free again.
     for (int i = 0; i < 50 && accepting(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+
+  // Answers the REST API (it accepts connections a little before it serves them).
+  bool ready() const {
+    namespace http = boost::beast::http;
+    try {
+      asio::io_context io;
+      boost::beast::tcp_stream stream(io);
+      stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+      http::request<http::string_body> req{http::verb::get, "/v1/projects/probe/topics", 11};
+      req.set(http::field::host, "127.0.0.1");
+      http::write(stream, req);
+      boost::beast::flat_buffer buffer;
+      http::response<http::string_body> res;
+      http::read(stream, buffer, res);
+      return res.result_int() == 200;
+    } catch (const std::exception&) {
+      return false;
+    }
   }
 
   bool accepting() const {
