@@ -13,13 +13,17 @@
 namespace vibework::infra::mongodb {
 class Database;
 }
+namespace vibework::pubsub {
+class PubsubComponent;
+}
 
 namespace vibework::app {
 
 struct Infrastructure {
   // One member per part, in start order.
   std::shared_ptr<infra::mongodb::Database> mongodb;  // notifications (models::Notification)
-  std::shared_ptr<infra::redis::Client> redis;  // cache, rate limits, pub/sub
+  std::shared_ptr<infra::redis::Client> redis;        // cache, rate limits, pub/sub
+  std::shared_ptr<pubsub::PubsubComponent> pubsub;    // publisher(), subscribe(), client()
   infra::Lifecycle lifecycle;
 };
 
