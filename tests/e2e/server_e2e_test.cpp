@@ -260,9 +260,11 @@ TEST(CliE2E, VersionAndHelp) {
   ChildProcess version(vibework_binary(), {"version"}, {});
   ASSERT_EQ(version.wait_for_exit(10s), 0);
   EXPECT_THAT(version.output(), HasSubstr("vibework "));
-  for (const char* command : {"serve", "doctor", "version"}) {
-    ChildProcess help(vibework_binary(), {command, "--help"}, {});
-    ASSERT_EQ(help.wait_for_exit(10s), 0) << command;
-    EXPECT_THAT(help.output(), HasSubstr("Usage")) << command;
+  for (std::vector<std::string> command : {std::vector<std::string>{"serve"}, {"doctor"}, {"version"}, {"migrate"},
+                                            {"pubsub", "setup"}}) {
+    command.push_back("--help");
+    ChildProcess help(vibework_binary(), command, {});
+    ASSERT_EQ(help.wait_for_exit(10s), 0) << command.front();
+    EXPECT_THAT(help.output(), HasSubstr("Usage")) << command.front();
   }
 }

@@ -1,10 +1,12 @@
-// vibework: serve | doctor | version (and the commands each part adds).
+// vibework: serve | doctor | migrate | pubsub setup | version.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "vibework/app/commands.hpp"
 #include "vibework/infra/logging.hpp"
+#include "vibework/infra/mysql/migrations.hpp"
+#include "vibework/infra/pubsub/setup.hpp"
 
 #ifndef VIBEWORK_VERSION
 #define VIBEWORK_VERSION "0.0.0"
@@ -40,6 +42,13 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   auto* serve = cli.add_subcommand("serve", "Start every component and serve HTTP until SIGTERM/SIGINT");
   auto* doctor = cli.add_subcommand("doctor", "Check every service once and print a table (exit 1 if any fails)");
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending MySQL migrations from migrations/ (safe to run concurrently)");
+  bool migrate_status = false;
+  migrate->add_flag("--status", migrate_status, "Only list applied and pending migrations");
+  auto* pubsub = cli.add_subcommand("pubsub", "Google Cloud Pub/Sub tools");
+  pubsub->require_subcommand(1);
+  auto* pubsub_setup =
+      pubsub->add_subcommand("setup", "Create the topics and subscriptions the app needs (idempotent)");
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -51,6 +60,12 @@ int main(int argc, char** argv) {
     }
     if (*serve) return with_config(vibework::app::run_serve);
     if (*doctor) return with_config(vibework::app::run_doctor);
+    if (*migrate) {
+      return with_config([&](const Config& config) {
+        return vibework::mysql::run_migrate_command(config, migrate_status, std::cout, std::cerr);
+      });
+    }
+    if (*pubsub_setup) return with_config(vibework::pubsub::run_setup_command);
   } catch (const std::exception& e) {
     std::cerr << "vibework: " << e.what() << "\n";
     return vibework::app::exit_failure;
