@@ -1,4 +1,5 @@
 // vibework: serve | doctor | migrate | pubsub setup | version.
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -27,10 +28,15 @@ std::optional<Config> load_or_report() {
   return std::move(result.config);
 }
 
+// Tools (doctor, migrate, pubsub setup) print their own report: only warnings and errors are
+// logged unless LOG_LEVEL asks for more.
+enum class Verbosity { server, tool };
+
 template <typename Command>
-int with_config(Command&& command) {
+int with_config(Command&& command, Verbosity verbosity = Verbosity::tool) {
   auto config = load_or_report();
   if (!config) return vibework::app::exit_bad_config;
+  if (verbosity == Verbosity::tool && std::getenv("LOG_LEVEL") == nullptr) config->log.level = "warn";
   vibework::infra::init_logging(config->log);
   return command(*config);
 }
@@ -58,7 +64,7 @@ int main(int argc, char** argv) {
       std::cout << "vibework " << VIBEWORK_VERSION << "\n";
       return vibework::app::exit_ok;
     }
-    if (*serve) return with_config(vibework::app::run_serve);
+    if (*serve) return with_config(vibework::app::run_serve, Verbosity::server);
     if (*doctor) return with_config(vibework::app::run_doctor);
     if (*migrate) {
       return with_config([&](const Config& config) {
