@@ -254,7 +254,7 @@ awaitable<Pool::Lease> Pool::acquire() {
           }
           if (SteadyClock::now() >= deadline) {
             st.throw_exhausted(fmt::format(
-                "waited {} ms, all {} connections are in use",
+                "waited {} ms for one of {}",
                 std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started).count(),
                 cfg.connection_limit));
           }
