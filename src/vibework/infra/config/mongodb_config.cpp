@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include <fmt/format.h>
 #include <mongoc/mongoc.h>
 
 namespace vibework::infra {
@@ -22,7 +23,7 @@ std::string hosts_of(const mongoc_uri_t* uri) {
   }
   if (hosts.empty()) {
     // mongodb+srv:// lists no hosts until DNS is asked at connect time.
-    if (const char* service = mongoc_uri_get_srv_hostname(uri)) hosts = std::string("srv:") + service;
+    if (const char* service = mongoc_uri_get_srv_hostname(uri)) hosts = fmt::format("srv:{}", service);
   }
   return hosts;
 }
@@ -68,7 +69,7 @@ MongodbConfig parse_mongodb_config(EnvReader& env) {
     uri.reset(mongoc_uri_new_with_error(c.uri.c_str(), &error));
     if (!uri) {
       // The driver's message never repeats the password; it names the part that is wrong.
-      env.problem("MONGODB_URI", std::string("is not a valid MongoDB URI: ") + error.message, std::string(example));
+      env.problem("MONGODB_URI", fmt::format("is not a valid MongoDB URI: {}", error.message), std::string(example));
     }
   }
   if (uri) {
@@ -81,7 +82,7 @@ MongodbConfig parse_mongodb_config(EnvReader& env) {
   if (uri && mongoc_uri_has_option(uri.get(), MONGOC_URI_MAXPOOLSIZE)) {
     const int32_t v = mongoc_uri_get_option_as_int32(uri.get(), MONGOC_URI_MAXPOOLSIZE, 0);
     if (v > 0) c.pool_size = static_cast<std::uint32_t>(v);
-    else env.problem("MONGODB_URI", "maxPoolSize must be at least 1", std::string(example) + "?maxPoolSize=10");
+    else env.problem("MONGODB_URI", "maxPoolSize must be at least 1", "mongodb://localhost:27017/vibework?maxPoolSize=10");
   }
   c.server_selection_timeout = timeout_option(env, uri.get(), MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
                                               "MONGODB_SERVER_SELECTION_TIMEOUT_MS", c.server_selection_timeout);

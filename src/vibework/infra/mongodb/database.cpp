@@ -56,6 +56,14 @@ void Database::throw_not_started() const {
                          "call Database::start() (the lifecycle does) before using models");
 }
 
+void Database::send_ping(mongoc_client_t* client) const {
+  bson_t* command = BCON_NEW("ping", BCON_INT32(1));
+  bson_error_t error;
+  const bool ok = mongoc_client_command_simple(client, config_.database.c_str(), command, nullptr, nullptr, &error);
+  bson_destroy(command);
+  if (!ok) throw_driver_error(error, "ping", config_.address);
+}
+
 void Database::declare_indexes(std::string collection, std::vector<IndexSpec> indexes) {
   std::lock_guard lock(declared_mutex_);
   declared_.push_back({std::move(collection), std::move(indexes)});
@@ -78,13 +86,8 @@ awaitable<void> Database::start() {
   }
 
   // A real round trip before we call ourselves started.
-  co_await run("ping " + config_.address, [this](mongoc_client_t* client) {
-    bson_t* command = BCON_NEW("ping", BCON_INT32(1));
-    bson_error_t error;
-    const bool ok = mongoc_client_command_simple(client, config_.database.c_str(), command, nullptr, nullptr, &error);
-    bson_destroy(command);
-    if (!ok) throw_driver_error(error, "ping", config_.address);
-  });
+  auto ping = [this](mongoc_client_t* client) { send_ping(client); };
+  co_await run("ping " + config_.address, std::move(ping));
   co_await ensure_indexes();
 
   if (readiness_ != nullptr && !health_registered_) {
@@ -128,13 +131,8 @@ awaitable<HealthStatus> Database::check_mongodb_health() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin);
   };
   try {
-    co_await run("health ping", [this](mongoc_client_t* client) {
-      bson_t* command = BCON_NEW("ping", BCON_INT32(1));
-      bson_error_t error;
-      const bool ok = mongoc_client_command_simple(client, config_.database.c_str(), command, nullptr, nullptr, &error);
-      bson_destroy(command);
-      if (!ok) throw_driver_error(error, "ping", config_.address);
-    });
+    auto ping = [this](mongoc_client_t* client) { send_ping(client); };
+    co_await run("health ping", std::move(ping));
     co_return HealthStatus::ok(elapsed());
   } catch (const std::exception& e) {
     co_return HealthStatus::error(e.what(), elapsed());

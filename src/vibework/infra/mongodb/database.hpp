@@ -98,6 +98,7 @@ class Database final : public Component {
     mongoc_client_t* client;
   };
   [[noreturn]] void throw_not_started() const;
+  void send_ping(mongoc_client_t* client) const;  // on a worker thread
 
   DriverInstance driver_;  // first: destroyed after the pool
   MongodbConfig config_;

@@ -1,6 +1,8 @@
 // The Database component against a real server: start, health, indexes, stop.
 #include "vibework/infra/mongodb/database.hpp"
 
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -176,6 +178,15 @@ TEST(Database, StopWaitsForInFlightOperationsThenRefuses) {
   // Every create that got a slot finished before the pool was destroyed; waiting ones were refused.
   EXPECT_GT(completed, 0);
   EXPECT_THROW(run_async(Notification(*s.db).count()), UnavailableError);
+}
+
+TEST(Database, DriverCallsRunOffTheCallingThread) {
+  test::StartedDatabase s(test::config_for("vibework_test_threads"));
+  run_async(s.db->start());
+  const auto caller = std::this_thread::get_id();  // run_async drives the coroutine on this thread
+  auto where = [](mongoc_client_t*) { return std::this_thread::get_id(); };
+  const auto worker = run_async(s.db->run("thread check", std::move(where)));
+  EXPECT_NE(worker, caller);
 }
 
 TEST(Database, OperationsBeforeStartAreRefused) {

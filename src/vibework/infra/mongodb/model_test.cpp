@@ -147,8 +147,9 @@ TEST_F(ModelTest, CreateReturnsTheStoredDocumentWithIdAndTimestamps) {
 TEST_F(ModelTest, DocumentationExample) {
   run_async([&]() -> awaitable<void> {
     Notification notifications(db());
-    auto n = co_await notifications.create({.user_id = "user-123", .type = NotificationType::email,
-                                            .title = "Welcome", .message = "Welcome to VibeWork"});
+    NotificationDocument welcome{.user_id = "user-123", .type = NotificationType::email,
+                                 .title = "Welcome", .message = "Welcome to VibeWork"};
+    auto n = co_await notifications.create(std::move(welcome));
     EXPECT_FALSE(n.read);
     EXPECT_EQ(n.created_at, n.updated_at);
     auto unread = co_await notifications.find(Notification::user_id == "user-123" && Notification::read == false);

@@ -155,6 +155,7 @@ void PrivateFerret::start() {
   const std::string sqlite = "--sqlite-url=file:" + dir_ + "/data/";
   const std::string listen = "--listen-addr=127.0.0.1:" + std::to_string(port_);
   const std::string log = dir_ + "/ferretdb.log";
+  std::fflush(nullptr);  // or the child would write our buffered output a second time
   pid_ = ::fork();
   if (pid_ == 0) {
     std::freopen(log.c_str(), "a", stdout);
