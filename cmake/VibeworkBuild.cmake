@@ -4,9 +4,11 @@ option(VIBEWORK_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitiz
 
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
-  # Precompiled headers need these sloppiness settings to be cacheable.
+  # Precompiled headers need these sloppiness settings to be cacheable; BASEDIR and NOHASHDIR
+  # let another checkout of the same sources (a CI clone, a worktree) hit the same cache.
   set(CMAKE_CXX_COMPILER_LAUNCHER
       ${CMAKE_COMMAND} -E env "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+      "CCACHE_BASEDIR=${PROJECT_SOURCE_DIR}" "CCACHE_NOHASHDIR=true"
       ${CCACHE_PROGRAM})
 endif()
 
