@@ -60,9 +60,9 @@ rate_of() { tr '\r' '\n' | awk -v t="$1" '$1==t":" {r=$2} END {print r}'; }
 rb() {  # test pipeline -> rate
   taskset -c 1 redis-benchmark -p "$port" -t "$1" -d 100 -c "$clients" -n "$requests" -P "$2" -q | rate_of "$(tr a-z A-Z <<<"$1")"
 }
-vw() {  # test pipeline -> rate
+vw() {  # test pipeline [connections] -> rate
   taskset -c 1 "$bench" --port "$port" --test "$1" --clients "$clients" --requests "$requests" \
-    --data-size 100 --pipeline "$2" --io-threads 1 | rate_of "$(tr a-z A-Z <<<"$1")"
+    --data-size 100 --pipeline "$2" --io-threads 1 --connections "${3:-1}" | rate_of "$(tr a-z A-Z <<<"$1")"
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
@@ -72,24 +72,33 @@ rb set 1 >/dev/null; vw set 1 >/dev/null
 declare -A results
 for test in set get; do
   for p in 1 "$pipeline"; do
-    rbs=(); vws=()
+    rbs=(); vws=(); vwcs=()
     for round in $(seq 1 "$rounds"); do
       rbs+=("$(rb "$test" "$p")")
       vws+=("$(vw "$test" "$p")")
-      echo "$test -P $p round $round: redis-benchmark ${rbs[-1]} req/s | vibework ${vws[-1]} req/s"
+      line="$test -P $p round $round: redis-benchmark ${rbs[-1]} req/s | vibework ${vws[-1]} req/s"
+      if [ "$p" = 1 ]; then
+        # Same shape as redis-benchmark: C connections, one command in flight on each.
+        vwcs+=("$(vw "$test" 1 "$clients")")
+        line="$line | vibework, $clients connections ${vwcs[-1]} req/s"
+      fi
+      echo "$line"
     done
     results["$test,$p,rb"]=$(median "${rbs[@]}")
     results["$test,$p,vw"]=$(median "${vws[@]}")
+    [ "$p" = 1 ] && results["$test,conns,rb"]=${results["$test,$p,rb"]} && results["$test,conns,vw"]=$(median "${vwcs[@]}")
   done
 done
 
 printf '\n%-6s %-9s %18s %18s %8s %8s\n' test pipeline redis-benchmark vibework ratio target
 for test in set get; do
-  for p in 1 "$pipeline"; do
-    target=0.80; [ "$p" != 1 ] && target=0.70
-    awk -v t="$test" -v p="$p" -v a="${results[$test,$p,vw]}" -v b="${results[$test,$p,rb]}" -v g="$target" \
-      'BEGIN { printf "%-6s %-9s %18.0f %18.0f %7.2fx %7.2fx\n", toupper(t), (p==1?"none":"-P " p), b, a, a/b, g }'
+  for p in 1 conns "$pipeline"; do
+    target=0.80; [ "$p" = "$pipeline" ] && target=0.70
+    label="none"; [ "$p" = conns ] && label="none*"; [ "$p" = "$pipeline" ] && label="-P $p"
+    awk -v t="$test" -v l="$label" -v a="${results[$test,$p,vw]}" -v b="${results[$test,$p,rb]}" -v g="$target" \
+      'BEGIN { printf "%-6s %-9s %18.0f %18.0f %7.2fx %7.2fx\n", toupper(t), l, b, a, a/b, g }'
   done
 done
 echo "(median of $rounds rounds; -c $clients -n $requests -d 100; redis-server on CPU 0, each client alone on CPU 1;"
-echo " vibework: one I/O thread, one connection, $clients concurrent tasks)"
+echo " vibework: one I/O thread, one connection, $clients concurrent tasks; none* = the same with $clients"
+echo " connections, one command in flight on each, the shape redis-benchmark -c $clients has)"

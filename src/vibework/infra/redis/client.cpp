@@ -143,8 +143,7 @@ std::shared_ptr<Connection>& Client::pick() {
   return connections_[start % n];
 }
 
-awaitable<Reply> Client::run(std::string bytes, std::uint32_t replies, std::string_view what) {
-  (void)what;
+awaitable<Reply> Client::run(std::string bytes, std::uint32_t replies) {
   auto& conn = pick();
   if (conn->executor().running_in_this_thread()) {
     auto submit_here = [&](std::unique_ptr<detail::Completion<Reply>> done) {
@@ -190,7 +189,7 @@ std::string bytes_of(Pipeline& p) { return std::move(p).take_bytes(); }
 }  // namespace
 
 awaitable<Reply> Client::run_one(std::string bytes, std::string_view what) {
-  Reply r = co_await run(std::move(bytes), 1, what);
+  Reply r = co_await run(std::move(bytes), 1);
   r.throw_if_error(what);
   co_return r;
 }
@@ -354,7 +353,7 @@ awaitable<Reply> Client::command_named(std::string bytes, std::string name) {
 awaitable<std::vector<Reply>> Client::execute(Pipeline pipeline) {
   if (pipeline.empty()) co_return std::vector<Reply>{};
   const auto n = static_cast<std::uint32_t>(pipeline.size());
-  Reply r = co_await run(std::move(pipeline).take_bytes(), n, "pipeline");
+  Reply r = co_await run(std::move(pipeline).take_bytes(), n);
   if (n == 1) {
     std::vector<Reply> one;
     one.push_back(std::move(r));

@@ -183,7 +183,9 @@ class Client final : public Component, public std::enable_shared_from_this<Clien
   awaitable<Subscription> psubscribe(std::string pattern, MessageHandler handler);
 
  private:
-  awaitable<Reply> run(std::string bytes, std::uint32_t replies, std::string_view what);
+  // The one path every command takes: to a connection on this thread if there is one,
+  // otherwise handed over to a connection's thread and resumed back here.
+  awaitable<Reply> run(std::string bytes, std::uint32_t replies);
   awaitable<Reply> run_one(std::string bytes, std::string_view what);
   awaitable<Reply> command_named(std::string bytes, std::string name);
   std::shared_ptr<Connection>& pick();
