@@ -6,8 +6,10 @@
 #   bench/pubsub.sh                      # defaults below; the emulator on $PUBSUB_EMULATOR_HOST
 #   MESSAGES=100000 ROUNDS=5 bench/pubsub.sh
 #
-# Prints one JSON line per run and a summary table (medians over ROUNDS, runs alternate so
-# both clients see the same machine load).
+# Prints one JSON line per run and a summary table: medians over ROUNDS; the order of the clients
+# rotates every round and each client warms up once first (the emulator is a JVM), so no client
+# is favoured by going first. "node, batches of 1000" is the Node client tuned like vibework's
+# default batching, to separate the batching choice from the client itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +20,7 @@ SIZE="${SIZE:-200}"
 CONCURRENCY="${CONCURRENCY:-1000}"
 LATENCY_MESSAGES="${LATENCY_MESSAGES:-5000}"
 RATE="${RATE:-1000}"
-ROUNDS="${ROUNDS:-3}"
+ROUNDS="${ROUNDS:-5}"
 ARGS=(--messages "$MESSAGES" --size "$SIZE" --concurrency "$CONCURRENCY" --latency-messages "$LATENCY_MESSAGES" --rate "$RATE")
 
 if ! curl -sf -o /dev/null "http://$PUBSUB_EMULATOR_HOST/v1/projects/$PUBSUB_PROJECT_ID/topics"; then
@@ -60,13 +62,29 @@ PY
   python3 -c "import json; print(json.dumps({'client': 'curl, 1000 per request, $parallel in parallel', 'publish_msgs_per_s': round($requests * 1000 / ($end - $start))}))"
 }
 
+run_client() {
+  case $1 in
+    vibework) "$BENCH" "${ARGS[@]}" ;;
+    node) node bench/pubsub/node/bench.js "${ARGS[@]}" ;;
+    node1000) node bench/pubsub/node/bench.js "${ARGS[@]}" --batch-max-messages 1000 ;;
+    curl1) ceiling 1 ;;
+    curl4) ceiling 4 ;;
+  esac
+}
+
+echo "warming up the emulator..." >&2
+WARM=(--messages 5000 --latency-messages 500 --rate "$RATE" --size "$SIZE")
+"$BENCH" "${WARM[@]}" >/dev/null
+node bench/pubsub/node/bench.js "${WARM[@]}" >/dev/null
+
 results=$(mktemp)
+clients=(vibework node node1000 curl1 curl4)
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
-  "$BENCH" "${ARGS[@]}" | tee -a "$results"
-  node bench/pubsub/node/bench.js "${ARGS[@]}" | tee -a "$results"
-  ceiling 1 | tee -a "$results"
-  ceiling 4 | tee -a "$results"
+  n=${#clients[@]}
+  for i in $(seq 0 $((n - 1))); do
+    run_client "${clients[$(( (i + round) % n ))]}" | tee -a "$results"
+  done
 done
 
 python3 - "$results" <<'PY'

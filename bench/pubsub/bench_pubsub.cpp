@@ -20,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "vibework/infra/config.hpp"
 #include "vibework/infra/pubsub/admin.hpp"
@@ -142,6 +143,7 @@ int main(int argc, char** argv) {
   const long rate = arg(argc, argv, "--rate", 1'000);
   const std::size_t threads_n = static_cast<std::size_t>(arg(argc, argv, "--threads", 2));
 
+  if (std::getenv("BENCH_DEBUG")) spdlog::set_level(spdlog::level::debug);
   auto loaded = infra::load_config(infra::process_environment());
   auto config = loaded.config.pubsub;
   if (!config.emulator) {
@@ -206,6 +208,12 @@ int main(int argc, char** argv) {
   {
     std::lock_guard lock(mutex);
     lat = latencies;
+  }
+  if (const char* dump = std::getenv("BENCH_DUMP")) {  // latencies in arrival order, for plots
+    if (std::FILE* f = std::fopen(dump, "w")) {
+      for (double v : lat) std::fprintf(f, "%.3f\n", v);
+      std::fclose(f);
+    }
   }
   run(*threads.contexts[0], pubsub::delete_subscription(client, sub));
   run(*threads.contexts[0], pubsub::delete_subscription(client, latency_sub));

@@ -16,6 +16,8 @@ const size = arg('--size', 200);
 const concurrency = arg('--concurrency', 1000);
 const latencyMessages = arg('--latency-messages', 5000);
 const rate = arg('--rate', 1000);
+// 0 = the client's default batching (100 messages, 1 MB, 10 ms); else maxMessages per request.
+const batchMaxMessages = arg('--batch-max-messages', 0);
 
 const nowNs = () => process.hrtime.bigint();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -33,9 +35,12 @@ async function main() {
   }
   const pubsub = new PubSub({ projectId: process.env.PUBSUB_PROJECT_ID || 'vibework-project' });
   const suffix = Math.random().toString(16).slice(2, 10);
-  const [topic] = await pubsub.createTopic(`bench-node-${suffix}`);
+  const batching = batchMaxMessages > 0 ? { batching: { maxMessages: batchMaxMessages, maxMilliseconds: 10 } } : {};
+  const [created] = await pubsub.createTopic(`bench-node-${suffix}`);
+  const topic = pubsub.topic(created.name, batching);
   const [sub] = await topic.createSubscription(`bench-node-sub-${suffix}`);
-  const [latTopic] = await pubsub.createTopic(`bench-node-lat-${suffix}`);
+  const [latCreated] = await pubsub.createTopic(`bench-node-lat-${suffix}`);
+  const latTopic = pubsub.topic(latCreated.name, batching);
   const [latSub] = await latTopic.createSubscription(`bench-node-lat-sub-${suffix}`);
   const payload = Buffer.alloc(size, 'x');
 
@@ -89,7 +94,7 @@ async function main() {
 
   console.log(
     JSON.stringify({
-      client: 'node @google-cloud/pubsub',
+      client: batchMaxMessages > 0 ? `node @google-cloud/pubsub, batches of ${batchMaxMessages}` : 'node @google-cloud/pubsub',
       messages,
       size,
       concurrency,

@@ -27,8 +27,9 @@ struct PubsubConfig {
   std::chrono::milliseconds retry_max_backoff{10'000};   // PUBSUB_RETRY_MAX_BACKOFF_MS
 
   // Publisher batching: a batch is sent when it holds this many messages or bytes, or when
-  // its first message has waited this long (defaults match @google-cloud/pubsub).
-  std::size_t batch_max_messages = 100;              // PUBSUB_BATCH_MAX_MESSAGES (<= 1000)
+  // its first message has waited this long. Up to Google's per-request maximum (1000): the cost
+  // of a publish is mostly per request, and the delay bounds the latency anyway.
+  std::size_t batch_max_messages = 1'000;            // PUBSUB_BATCH_MAX_MESSAGES (<= 1000)
   std::size_t batch_max_bytes = 1'000'000;           // PUBSUB_BATCH_MAX_BYTES (<= 9 MB)
   std::chrono::milliseconds batch_max_delay{10};     // PUBSUB_BATCH_MAX_DELAY_MS
   // Publisher flow control: messages accepted but not yet acknowledged by the server.

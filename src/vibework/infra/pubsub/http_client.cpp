@@ -17,6 +17,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/system/system_error.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/timeout.hpp"
@@ -135,6 +136,11 @@ struct HttpClient::Impl {
     return found;
   }
 
+  std::size_t idle_count() const {
+    std::lock_guard lock(mutex);
+    return idle.size();
+  }
+
   void give_back(std::unique_ptr<Connection> conn) {
     conn->idle_since = Clock::now();
     std::lock_guard lock(mutex);
@@ -191,7 +197,9 @@ struct HttpClient::Impl {
       co_await conn->secure->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(use_awaitable, ec));
       if (ec) throw_transport(ec, "TLS handshake with", options.connect_timeout);
     }
-    opened.fetch_add(1, std::memory_order_relaxed);
+    const auto total = opened.fetch_add(1, std::memory_order_relaxed) + 1;
+    spdlog::debug("{}: opened connection {} to {} ({} idle in the pool)", options.service, total, ep.to_string(),
+                  idle_count());
     co_return conn;
   }
 };

@@ -28,7 +28,7 @@ class Client;
 using Attributes = std::map<std::string, std::string, std::less<>>;
 
 struct PublisherOptions {
-  std::size_t batch_max_messages = 100;
+  std::size_t batch_max_messages = 1'000;
   std::size_t batch_max_bytes = 1'000'000;
   std::chrono::milliseconds batch_max_delay{10};
   std::size_t max_outstanding_messages = 10'000;
