@@ -75,16 +75,34 @@ Database::Database(infra::MysqlConfig config, infra::Readiness* readiness)
 Database::~Database() = default;
 
 awaitable<void> Database::start() {
-  {
+  if (readiness_) {
+    readiness_->add({"mysql", config().address(), [this]() { return check_mysql_health(*this); },
+                     "is MariaDB/MySQL running? try scripts/services start; check MYSQL_HOST/MYSQL_PORT"});
+  }
+  // A server that cannot be reached (yet) does not fail the start: readiness reports it and
+  // the pool connects when it comes back. Wrong credentials or database, or migrations that
+  // cannot run, do fail it: they will not fix themselves.
+  std::optional<std::string> unreachable;
+  try {
     auto lease = co_await pool_.acquire();  // proves the server answers and the credentials work
+  } catch (const infra::TimeoutError& e) {
+    unreachable = e.what();
+  } catch (const infra::UnavailableError& e) {
+    const bool cannot_reach = e.message().rfind("cannot connect", 0) == 0 || e.message().rfind("connection to", 0) == 0;
+    if (!cannot_reach) throw;
+    unreachable = e.what();
+  }
+  if (unreachable) {
+    if (config().migrate_on_start) {
+      throw infra::UnavailableError("mysql", "cannot apply migrations at start: " + *unreachable,
+                                    std::string(infra::hints::start_local_services));
+    }
+    spdlog::warn("mysql: {}; starting anyway, the pool connects when the server answers", *unreachable);
+    co_return;
   }
   if (config().migrate_on_start) {
     const auto applied = co_await apply_migrations(*this, config().migrations_dir);
     spdlog::info("mysql: {} migration(s) applied at start", applied.size());
-  }
-  if (readiness_) {
-    readiness_->add({"mysql", config().address(), [this]() { return check_mysql_health(*this); },
-                     "is MariaDB/MySQL running? try scripts/services start; check MYSQL_HOST/MYSQL_PORT"});
   }
 }
 

@@ -79,25 +79,39 @@ awaitable<void> Client::start() {
   if (!started_) {
     started_ = true;
     for (auto& c : connections_) asio::post(c->executor(), [c] { c->start(); });
-  }
-  for (auto& c : connections_) {
-    // (GCC 12: lambdas with captures that own something must not be temporaries inside a
-    // co_await expression, or they are destroyed twice; name them first.)
-    auto wait = [c, limit = config_.connect_timeout]() { return c->wait_connected(limit); };
-    const bool up = co_await on_executor(c->executor(), std::move(wait));
-    if (!up) {
-      // Ask the connection for its reason (the last connect error) via a command that fails fast.
-      auto ping_for_reason = [c]() -> awaitable<void> {
-        co_await c->execute(std::move(Pipeline().ping()).take_bytes());
-      };
-      co_await on_executor(c->executor(), std::move(ping_for_reason));
+    if (readiness_) {
+      readiness_->add(HealthCheck{
+          "redis", config_.address(), [this]() { return check_health(); },
+          "is Redis running at REDIS_URL? try redis-cli -h HOST -p PORT ping, or scripts/services start"});
     }
   }
-  co_await ping();
-  if (readiness_) {
-    readiness_->add(HealthCheck{
-        "redis", config_.address(), [this]() { return check_health(); },
-        "is Redis running at REDIS_URL? try redis-cli -h HOST -p PORT ping, or scripts/services start"});
+  // An unreachable server does not fail the start: readiness reports it, and the
+  // connections keep reconnecting in the background.
+  std::optional<std::string> unreachable;
+  try {
+    for (auto& c : connections_) {
+      // (GCC 12: lambdas with captures that own something must not be temporaries inside a
+      // co_await expression, or they are destroyed twice; name them first.)
+      auto wait = [c, limit = config_.connect_timeout]() { return c->wait_connected(limit); };
+      const bool up = co_await on_executor(c->executor(), std::move(wait));
+      if (!up) {
+        // Ask the connection for its reason (the last connect error) via a command that fails fast.
+        auto ping_for_reason = [c]() -> awaitable<void> {
+          co_await c->execute(std::move(Pipeline().ping()).take_bytes());
+        };
+        co_await on_executor(c->executor(), std::move(ping_for_reason));
+      }
+    }
+    co_await ping();
+  } catch (const infra::Error& e) {
+    // A server that answered but refused AUTH, SELECT or PING is misconfigured (REDIS_URL):
+    // that will not fix itself, so it does fail the start.
+    if (e.message().find("the server refused") != std::string::npos) throw;
+    unreachable = e.what();
+  }
+  if (unreachable) {
+    spdlog::warn("redis: {}; starting anyway, the client keeps reconnecting", *unreachable);
+    co_return;
   }
   spdlog::info("redis: connected to {} with {} connection(s)", config_.address(), connections_.size());
 }
