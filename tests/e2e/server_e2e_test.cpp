@@ -256,13 +256,39 @@ TEST(DoctorE2E, PrintsTheTable) {
   EXPECT_EQ(*code, 0) << p.output();
 }
 
+TEST(DoctorE2E, ReportsAServiceThatIsDownWithAHint) {
+  const auto nothing_there = std::to_string(free_port());
+  ChildProcess p(vibework_binary(), {"doctor"}, {{"REDIS_URL", "redis://127.0.0.1:" + nothing_there}});
+  auto code = p.wait_for_exit(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1) << p.output();
+  EXPECT_THAT(p.output(), HasSubstr("ERROR"));
+  EXPECT_THAT(p.output(), HasSubstr("127.0.0.1:" + nothing_there));
+  EXPECT_THAT(p.output(), HasSubstr("try:"));
+  EXPECT_THAT(p.output(), HasSubstr("scripts/services start"));
+}
+
+TEST(ServerE2E, ServesWithAServiceDownAndReadinessSaysWhich) {
+  Server server(Env{{"REDIS_URL", "redis://127.0.0.1:" + std::to_string(free_port())}});
+  TestClient client(server.port);
+  EXPECT_EQ(client.request(verb::get, "/health/live").status, 200u);
+  auto ready = client.request(verb::get, "/health/ready");
+  EXPECT_EQ(ready.status, 503u) << ready.body;
+  auto body = json_of(ready);
+  EXPECT_EQ(body.at("status").as_string(), "error");
+  EXPECT_EQ(body.at("checks").at("redis").at("status").as_string(), "error");
+  EXPECT_EQ(body.at("checks").at("mysql").at("status").as_string(), "ok");
+}
+
 TEST(CliE2E, VersionAndHelp) {
   ChildProcess version(vibework_binary(), {"version"}, {});
   ASSERT_EQ(version.wait_for_exit(10s), 0);
   EXPECT_THAT(version.output(), HasSubstr("vibework "));
-  for (const char* command : {"serve", "doctor", "version"}) {
-    ChildProcess help(vibework_binary(), {command, "--help"}, {});
-    ASSERT_EQ(help.wait_for_exit(10s), 0) << command;
-    EXPECT_THAT(help.output(), HasSubstr("Usage")) << command;
+  for (std::vector<std::string> command : {std::vector<std::string>{"serve"}, {"doctor"}, {"version"}, {"migrate"},
+                                            {"pubsub", "setup"}}) {
+    command.push_back("--help");
+    ChildProcess help(vibework_binary(), command, {});
+    ASSERT_EQ(help.wait_for_exit(10s), 0) << command.front();
+    EXPECT_THAT(help.output(), HasSubstr("Usage")) << command.front();
   }
 }

@@ -1,10 +1,13 @@
-// vibework: serve | doctor | version (and the commands each part adds).
+// vibework: serve | doctor | migrate | pubsub setup | version.
+#include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "vibework/app/commands.hpp"
 #include "vibework/infra/logging.hpp"
+#include "vibework/infra/mysql/migrations.hpp"
+#include "vibework/infra/pubsub/setup.hpp"
 
 #ifndef VIBEWORK_VERSION
 #define VIBEWORK_VERSION "0.0.0"
@@ -25,10 +28,15 @@ std::optional<Config> load_or_report() {
   return std::move(result.config);
 }
 
+// Tools (doctor, migrate, pubsub setup) print their own report: only warnings and errors are
+// logged unless LOG_LEVEL asks for more.
+enum class Verbosity { server, tool };
+
 template <typename Command>
-int with_config(Command&& command) {
+int with_config(Command&& command, Verbosity verbosity = Verbosity::tool) {
   auto config = load_or_report();
   if (!config) return vibework::app::exit_bad_config;
+  if (verbosity == Verbosity::tool && std::getenv("LOG_LEVEL") == nullptr) config->log.level = "warn";
   vibework::infra::init_logging(config->log);
   return command(*config);
 }
@@ -40,6 +48,13 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   auto* serve = cli.add_subcommand("serve", "Start every component and serve HTTP until SIGTERM/SIGINT");
   auto* doctor = cli.add_subcommand("doctor", "Check every service once and print a table (exit 1 if any fails)");
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending MySQL migrations from migrations/ (safe to run concurrently)");
+  bool migrate_status = false;
+  migrate->add_flag("--status", migrate_status, "Only list applied and pending migrations");
+  auto* pubsub = cli.add_subcommand("pubsub", "Google Cloud Pub/Sub tools");
+  pubsub->require_subcommand(1);
+  auto* pubsub_setup =
+      pubsub->add_subcommand("setup", "Create the topics and subscriptions the app needs (idempotent)");
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -49,8 +64,14 @@ int main(int argc, char** argv) {
       std::cout << "vibework " << VIBEWORK_VERSION << "\n";
       return vibework::app::exit_ok;
     }
-    if (*serve) return with_config(vibework::app::run_serve);
+    if (*serve) return with_config(vibework::app::run_serve, Verbosity::server);
     if (*doctor) return with_config(vibework::app::run_doctor);
+    if (*migrate) {
+      return with_config([&](const Config& config) {
+        return vibework::mysql::run_migrate_command(config, migrate_status, std::cout, std::cerr);
+      });
+    }
+    if (*pubsub_setup) return with_config(vibework::pubsub::run_setup_command);
   } catch (const std::exception& e) {
     std::cerr << "vibework: " << e.what() << "\n";
     return vibework::app::exit_failure;

@@ -85,16 +85,29 @@ awaitable<void> Database::start() {
     pool_.store(pool, std::memory_order_release);
   }
 
-  // A real round trip before we call ourselves started.
-  auto ping = [this](mongoc_client_t* client) { send_ping(client); };
-  co_await run("ping " + config_.address, std::move(ping));
-  co_await ensure_indexes();
-
   if (readiness_ != nullptr && !health_registered_) {
     health_registered_ = true;
     readiness_->add({"mongodb", config_.address + "/" + config_.database,
                      [this]() { return check_mongodb_health(); },
                      std::string(hints::start_local_services) + "; check MONGODB_URI"});
+  }
+
+  // A real round trip, then the declared indexes. A server that cannot be reached (yet) does
+  // not fail the start: readiness reports it, and the first health check that reaches the
+  // server ensures the indexes. An index conflict does fail it: that will not fix itself.
+  std::string unreachable;
+  try {
+    auto ping = [this](mongoc_client_t* client) { send_ping(client); };
+    co_await run("ping " + config_.address, std::move(ping));
+    co_await ensure_indexes();
+    indexes_ensured_.store(true);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::unavailable && e.kind() != ErrorKind::timeout) throw;
+    unreachable = e.what();
+  }
+  if (!unreachable.empty()) {
+    spdlog::warn("mongodb: {}; starting anyway, indexes are ensured once the server answers", unreachable);
+    co_return;
   }
   spdlog::info("mongodb: connected to {} database '{}' (pool {} connections)", config_.address, config_.database,
                config_.pool_size);
@@ -133,6 +146,10 @@ awaitable<HealthStatus> Database::check_mongodb_health() {
   try {
     auto ping = [this](mongoc_client_t* client) { send_ping(client); };
     co_await run("health ping", std::move(ping));
+    if (!indexes_ensured_.load()) {  // the server was unreachable at start
+      co_await ensure_indexes();
+      indexes_ensured_.store(true);
+    }
     co_return HealthStatus::ok(elapsed());
   } catch (const std::exception& e) {
     co_return HealthStatus::error(e.what(), elapsed());

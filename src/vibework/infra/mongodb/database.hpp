@@ -109,6 +109,7 @@ class Database final : public Component {
   std::mutex declared_mutex_;
   std::vector<CollectionIndexes> declared_;
   bool health_registered_ = false;
+  std::atomic<bool> indexes_ensured_{false};
 };
 
 }  // namespace vibework::infra::mongodb
