@@ -4,7 +4,7 @@
 # against the same server (interleaved rounds, medians). Prints both rates and the ratios;
 # target >= 0.85x for both. Exit status 1 when a ratio is below target.
 #
-#   bench/mongodb.sh [--tasks 16] [--seconds 5] [--rounds 3] [--io-threads 1] [--preset release] [--private]
+#   bench/mongodb.sh [--tasks 16] [--seconds 5] [--rounds 5] [--io-threads 1] [--preset release] [--private]
 #
 # --private starts a FerretDB of its own on a free port (data in /tmp, removed afterwards), so
 # other programs using the shared server cannot skew the numbers; otherwise MONGODB_URI (default
@@ -14,7 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tasks=16
 seconds=5
-rounds=3
+rounds=5
 io_threads=1
 preset=release
 private=0

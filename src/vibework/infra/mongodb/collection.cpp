@@ -105,10 +105,25 @@ awaitable<std::vector<Document>> Collection::find(Document filter, FindOptions o
 }
 
 awaitable<std::optional<Document>> Collection::find_one(Document filter, FindOptions options) {
+  const Database* db = db_;
+  std::string what = describe("find", name_);
   options.limit = 1;
-  auto docs = co_await find(std::move(filter), std::move(options));
-  if (docs.empty()) co_return std::nullopt;
-  co_return std::move(docs.front());
+  Document opts = find_options(options, *db_);
+  // One batch, no cursor left open on the server (no getMore / killCursors round trip).
+  bson_append_bool(opts.get(), "singleBatch", -1, true);
+  auto job = [db, name = name_, filter = std::move(filter), opts = std::move(opts), what](mongoc_client_t* client) {
+    Handle coll(client, *db, name);
+    std::optional<Document> out;
+    mongoc_cursor_t* cursor = mongoc_collection_find_with_opts(coll.get(), filter.get(), opts.get(), nullptr);
+    const bson_t* doc = nullptr;
+    if (mongoc_cursor_next(cursor, &doc)) out = Document::copy_of(doc);
+    bson_error_t error;
+    const bool failed = mongoc_cursor_error(cursor, &error);
+    mongoc_cursor_destroy(cursor);
+    if (failed) throw_driver_error(error, what, db->address());
+    return out;
+  };
+  co_return co_await db_->run(what, std::move(job));
 }
 
 namespace {

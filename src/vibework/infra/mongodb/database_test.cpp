@@ -139,19 +139,27 @@ TEST(Database, IndexConflictIsReportedClearly) {
   }
 }
 
-TEST(Database, UnreachableServerFailsStartWithTheAddress) {
+TEST(Database, UnreachableServerDoesNotFailStartAndHealthNamesTheAddress) {
   auto config = test::config_for("vibework_test_unreachable");
   config.uri = "mongodb://127.0.0.1:1/vibework";  // nothing listens on port 1
   config.address = "127.0.0.1:1";
   config.server_selection_timeout = std::chrono::milliseconds(300);
-  test::StartedDatabase s(config);
+  Readiness readiness(std::chrono::seconds(5));
+  BlockingPool blocking(2, "test");
+  auto db = std::make_shared<Database>(config, blocking, &readiness);
+  run_async(db->start());  // the service starts; readiness says what is wrong
+  EXPECT_EQ(readiness.names(), std::vector<std::string>{"mongodb"});
+  const auto health = run_async(db->check_mongodb_health());
+  EXPECT_FALSE(health.is_ok());
+  EXPECT_THAT(health.message, HasSubstr("127.0.0.1:1"));
+  EXPECT_THAT(health.message, HasSubstr("scripts/services start"));
   try {
-    run_async(s.db->start());
-    FAIL() << "start() should fail";
+    run_async(Notification(*db).count());
+    FAIL() << "an operation should fail";
   } catch (const UnavailableError& e) {
     EXPECT_THAT(e.what(), HasSubstr("127.0.0.1:1"));
-    EXPECT_THAT(e.what(), HasSubstr("scripts/services start"));
   }
+  run_async(db->stop());
 }
 
 TEST(Database, StopWaitsForInFlightOperationsThenRefuses) {

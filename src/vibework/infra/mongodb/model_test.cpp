@@ -70,16 +70,23 @@ class ModelTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     started_ = new test::StartedDatabase(test::config_for("vibework_test_model"));
-    run_async([]() -> awaitable<void> {
-      co_await started_->db->start();
-      co_await test::drop_database(*started_->db);
-    }());
+    try {
+      run_async([]() -> awaitable<void> {
+        co_await started_->db->start();
+        co_await test::drop_database(*started_->db);
+      }());
+    } catch (const std::exception& e) {
+      start_error_ = e.what();  // every test of the suite fails with it (never skipped)
+    }
   }
   static void TearDownTestSuite() {
     delete started_;
     started_ = nullptr;
   }
-  void SetUp() override { run_async(notifications().delete_many({})); }
+  void SetUp() override {
+    ASSERT_TRUE(start_error_.empty()) << "cannot start the MongoDB client: " << start_error_;
+    run_async(notifications().delete_many({}));
+  }
 
   static Database& db() { return *started_->db; }
   static Notification notifications() { return Notification(db()); }
@@ -96,6 +103,7 @@ class ModelTest : public ::testing::Test {
   }
 
   static inline test::StartedDatabase* started_ = nullptr;
+  static inline std::string start_error_;
 };
 
 TEST_F(ModelTest, RoundTripsEverySupportedTypeThroughTheServer) {

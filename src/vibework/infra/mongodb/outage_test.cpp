@@ -118,5 +118,26 @@ TEST_F(OutageTest, ServerFrozenThenResumed) {
   EXPECT_EQ(run_async(notifications.count()), 1);
 }
 
+// Started while the server is down: the start succeeds, readiness reports the problem, and the
+// first health check that reaches the server ensures the declared indexes.
+TEST(OutageAtStart, StartsWhileDownAndEnsuresIndexesWhenTheServerAnswers) {
+  test::PrivateFerret ferret;
+  ferret.stop();
+  test::StartedDatabase started(outage_config(ferret), 4);
+  started.db->declare<Notification>();
+  run_async(started.db->start());
+  EXPECT_FALSE(run_async(started.db->check_mongodb_health()).is_ok());
+
+  ferret.start();
+  until_success([&]() -> awaitable<void> {
+    auto health = co_await started.db->check_mongodb_health();
+    if (!health.is_ok()) throw std::runtime_error(health.message);
+  }, std::chrono::seconds(20));
+  auto indexes = run_async(started.db->collection("notifications").list_indexes());
+  bool found = false;
+  for (const auto& index : indexes) found = found || index.to_json().find("userId_1_read_1_createdAt_-1") != std::string::npos;
+  EXPECT_TRUE(found) << "indexes are ensured once the server answers";
+}
+
 }  // namespace
 }  // namespace vibework::infra::mongodb
