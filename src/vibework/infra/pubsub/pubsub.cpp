@@ -19,6 +19,11 @@ PubsubComponent::PubsubComponent(const infra::Config& config, infra::Runtime& ru
 PubsubComponent::~PubsubComponent() = default;
 
 awaitable<void> PubsubComponent::start() {
+  // One quick round trip first: an unreachable server fails the start at once, with the hint,
+  // instead of after the whole retry budget.
+  CallOptions once;
+  once.retry = false;
+  co_await client_->call("GET", "projects/" + config_.project_id + "/topics?pageSize=1", "", once);
   if (client_->uses_emulator()) {
     auto lines = co_await ensure_resources(*client_, app_resources(config_));
     spdlog::info("pubsub: {} topics and subscriptions ready on the emulator at {}", lines.size(),
