@@ -165,6 +165,17 @@ void Client::remember_subscription(const std::string& path, const std::string& c
   subscriptions_.emplace_back(path, create_body);
 }
 
+bool Client::remembers(const std::string& path) {
+  std::lock_guard lock(mutex_);
+  for (const auto& t : topics_) {
+    if (t == path) return true;
+  }
+  for (const auto& [p, body] : subscriptions_) {
+    if (p == path) return true;
+  }
+  return false;
+}
+
 awaitable<void> Client::reensure() {
   std::vector<std::string> topics;
   std::vector<std::pair<std::string, std::string>> subscriptions;
@@ -227,7 +238,8 @@ awaitable<json::value> Client::call(std::string method, std::string path, std::s
         tokens_->invalidate();
         continue;
       }
-      if (error.status == "NOT_FOUND" && options.reensure_on_not_found && uses_emulator() && !reensured) {
+      if (error.status == "NOT_FOUND" && options.reensure_on_not_found && uses_emulator() && !reensured &&
+          remembers(path.substr(0, path.find(':')))) {
         reensured = true;
         co_await reensure();
         continue;

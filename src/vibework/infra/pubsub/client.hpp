@@ -68,6 +68,7 @@ class Client {
   void remember_topic(const std::string& path);
   void remember_subscription(const std::string& path, const std::string& create_body);
   awaitable<void> reensure();
+  bool remembers(const std::string& path);  // ensured through this client
 
  private:
   infra::PubsubConfig config_;

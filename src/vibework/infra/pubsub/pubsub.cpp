@@ -25,9 +25,13 @@ awaitable<void> PubsubComponent::start() {
                                            : "check credentials and run `vibework pubsub setup`"});
   // Pub/Sub that cannot be reached (yet) does not fail the start: readiness reports it, and
   // with the emulator the client re-creates topics and subscriptions when a call answers
-  // NOT_FOUND.
+  // NOT_FOUND. One quick round trip first, so an unreachable server is noticed at once
+  // instead of after the whole retry budget.
   std::string problem;
   try {
+    CallOptions once;
+    once.retry = false;
+    co_await client_->call("GET", "projects/" + config_.project_id + "/topics?pageSize=1", "", once);
     if (client_->uses_emulator()) {
       auto lines = co_await ensure_resources(*client_, app_resources(config_));
       spdlog::info("pubsub: {} topics and subscriptions ready on the emulator at {}", lines.size(),

@@ -100,6 +100,7 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
   bool flush_scheduled = false;
   std::size_t flushes_running = 0;
   std::unordered_set<asio::steady_timer*> waiters;
+  asio::steady_timer* lease_timer = nullptr;  // the lease loop's tick; not woken by notify()
 
   std::atomic<std::size_t> received{0}, acked{0}, nacked{0}, handler_errors{0}, extensions{0}, outstanding{0};
 
@@ -279,8 +280,12 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
   static awaitable<void> lease_loop(std::shared_ptr<Impl> self) {
     const int extend_by = static_cast<int>(std::min<long>(self->options.lease_extension.count(), 600));
     const auto period = std::chrono::milliseconds(extend_by * 1000 / 2);
+    asio::steady_timer tick(self->ex);
+    self->lease_timer = &tick;
+    boost::system::error_code ec;
     while (!self->stopped) {
-      co_await self->wait_change(Clock::now() + std::chrono::seconds(1));
+      tick.expires_after(std::chrono::seconds(1));
+      co_await tick.async_wait(asio::redirect_error(use_awaitable, ec));
       if (self->stopped) break;
       const auto now = Clock::now();
       std::vector<std::string> due;
@@ -295,6 +300,7 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
       self->extensions.fetch_add(due.size(), std::memory_order_relaxed);
       co_await send_ids(self, std::move(due), "modifyAckDeadline", extend_by);
     }
+    self->lease_timer = nullptr;
     self->lease_loop_running = false;
     self->notify();
   }
@@ -338,6 +344,7 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
     co_await flush(self);
     while (self->flushes_running > 0) co_await self->wait_change();
     self->stopped = true;
+    if (self->lease_timer) self->lease_timer->cancel();
     self->notify();
     while (self->lease_loop_running) co_await self->wait_change();
     self->notify();
@@ -356,6 +363,7 @@ Subscriber::~Subscriber() {
                    impl->path);
       impl->stopping = true;
       impl->stopped = true;
+      if (impl->lease_timer) impl->lease_timer->cancel();
       for (auto& s : impl->pull_signals) s->emit(asio::cancellation_type::terminal);
       impl->notify();
     }
