@@ -239,12 +239,25 @@ TEST(ServerE2E, JsonAccessLog) {
 }
 
 TEST(ServerE2E, SecretsNeverReachTheLog) {
-  Server server(Env{{"MYSQL_PASSWORD", "hunter2-mysql"}, {"AUTH_SECRET", "hunter2-auth-secret-hunter2-auth"}});
+  // A password in the URL of a Redis that is not there: the warnings name the address only.
+  const auto nothing_there = std::to_string(free_port());
+  Server server(Env{{"REDIS_URL", "redis://:hunter2-redis@127.0.0.1:" + nothing_there},
+                    {"AUTH_SECRET", "hunter2-auth-secret-hunter2-auth"}});
   TestClient client(server.port);
-  ASSERT_EQ(client.request(verb::get, "/health/live").status, 200u);
+  ASSERT_EQ(client.request(verb::get, "/health/ready").status, 503u);
   server.process->signal(SIGTERM);
   ASSERT_TRUE(server.process->wait_for_exit(15s).has_value());
+  EXPECT_THAT(server.process->output(), HasSubstr("127.0.0.1:" + nothing_there));
   EXPECT_THAT(server.process->output(), ::testing::Not(HasSubstr("hunter2")));
+}
+
+TEST(DoctorE2E, WrongMysqlPasswordIsReportedWithoutEchoingIt) {
+  ChildProcess p(vibework_binary(), {"doctor"}, {{"MYSQL_PASSWORD", "hunter2-mysql"}});
+  auto code = p.wait_for_exit(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_THAT(p.output(), HasSubstr("MYSQL_PASSWORD"));
+  EXPECT_THAT(p.output(), ::testing::Not(HasSubstr("hunter2")));
 }
 
 TEST(DoctorE2E, PrintsTheTable) {
