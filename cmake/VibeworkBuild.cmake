@@ -4,9 +4,11 @@ option(VIBEWORK_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitiz
 
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
-  # Precompiled headers need these sloppiness settings to be cacheable.
+  # Precompiled headers need these sloppiness settings to be cacheable; BASEDIR and NOHASHDIR
+  # let another checkout of the same sources (a CI clone, a worktree) hit the same cache.
   set(CMAKE_CXX_COMPILER_LAUNCHER
       ${CMAKE_COMMAND} -E env "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+      "CCACHE_BASEDIR=${PROJECT_SOURCE_DIR}" "CCACHE_NOHASHDIR=true"
       ${CCACHE_PROGRAM})
 endif()
 
@@ -27,5 +29,4 @@ add_library(vibework_defaults INTERFACE)
 target_link_libraries(vibework_defaults INTERFACE vibework_warnings vibework_sanitizers)
 target_compile_definitions(vibework_defaults INTERFACE
   BOOST_ASIO_NO_DEPRECATED
-  BOOST_ASIO_DISABLE_BOOST_COROUTINE
-  BOOST_BEAST_USE_STD_STRING_VIEW)
+  BOOST_ASIO_DISABLE_BOOST_COROUTINE)

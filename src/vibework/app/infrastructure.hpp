@@ -7,8 +7,15 @@
 #include "vibework/infra/config.hpp"
 #include "vibework/infra/health.hpp"
 #include "vibework/infra/lifecycle.hpp"
+#include "vibework/infra/redis/client.hpp"
 #include "vibework/infra/runtime.hpp"
 
+namespace vibework::mysql {
+class Database;
+}
+namespace vibework::infra::mongodb {
+class Database;
+}
 namespace vibework::pubsub {
 class PubsubComponent;
 }
@@ -16,8 +23,11 @@ class PubsubComponent;
 namespace vibework::app {
 
 struct Infrastructure {
-  // Each part adds its component here, e.g. std::shared_ptr<mysql::Database> mysql;
-  std::shared_ptr<pubsub::PubsubComponent> pubsub;  // publisher(), subscribe(), client()
+  // One member per part, in start order.
+  std::shared_ptr<mysql::Database> mysql;             // users, sessions, accounts (schema::AuthSchema)
+  std::shared_ptr<infra::mongodb::Database> mongodb;  // notifications (models::Notification)
+  std::shared_ptr<infra::redis::Client> redis;        // cache, rate limits, pub/sub
+  std::shared_ptr<pubsub::PubsubComponent> pubsub;    // publisher(), subscribe(), client()
   infra::Lifecycle lifecycle;
 };
 

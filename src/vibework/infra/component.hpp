@@ -16,8 +16,12 @@ class Component {
  public:
   virtual ~Component() = default;
   virtual std::string_view name() const = 0;
-  // Connect, verify the service answers, register the health check with readiness.
-  // Throws an infra::Error naming the service and the fix when it cannot start.
+  // Create the client/pool, register the health check with readiness, try one round trip.
+  // A service that is merely unreachable is NOT a start failure: log a warning with the hint
+  // and start anyway (readiness reports it, and the client recovers by itself when the
+  // service comes back; `vibework doctor` relies on this to report every service).
+  // Throw an infra::Error only for what will not fix itself (an index conflict, a changed
+  // migration file, invalid options).
   virtual awaitable<void> start() = 0;
   // Drain in-flight work, then close. Must not throw; bounded by the caller's timeout.
   virtual awaitable<void> stop() = 0;

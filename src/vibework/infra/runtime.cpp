@@ -15,7 +15,7 @@ Runtime::Runtime(RuntimeOptions options)
 
 Runtime::~Runtime() {
   stop();
-  join();
+  join(std::chrono::milliseconds(0));
 }
 
 asio::io_context& Runtime::next_io_context() {
@@ -26,12 +26,21 @@ void Runtime::start() {
   if (!threads_.empty()) return;
   for (auto& ctx : contexts_) {
     guards_.push_back(asio::make_work_guard(*ctx));
-    threads_.emplace_back([c = ctx.get()] { c->run(); });
+    ++running_;
+    threads_.emplace_back([this, c = ctx.get()] {
+      c->run();
+      --running_;
+    });
   }
 }
 
-void Runtime::join() {
+void Runtime::join(std::chrono::milliseconds grace) {
   guards_.clear();
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (running_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (running_.load() > 0) stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }

@@ -5,6 +5,7 @@
 //  - a BlockingPool for driver calls that block and for CPU-heavy work.
 // Owned by the process (main); everything else borrows it.
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <thread>
@@ -38,9 +39,10 @@ class Runtime {
 
   // Starts the I/O threads (idempotent). Work guards keep them alive until stop().
   void start();
-  // Releases the work guards and waits for the I/O threads to run out of work, then joins the
-  // blocking pool. Call after every coroutine has finished (graceful), or it waits for them.
-  void join();
+  // Releases the work guards and lets the I/O threads run out of work for up to `grace`; what
+  // is still pending then (a timer nobody cancelled, an abandoned operation) is stopped. Then
+  // joins the I/O threads and the blocking pool.
+  void join(std::chrono::milliseconds grace = std::chrono::seconds(2));
   // Hard stop: abandons pending work. Only for tests and forced exits.
   void stop();
 
@@ -49,6 +51,7 @@ class Runtime {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
   std::vector<std::thread> threads_;
   std::atomic<std::size_t> next_{0};
+  std::atomic<std::size_t> running_{0};
   BlockingPool blocking_;
 };
 

@@ -24,6 +24,15 @@ struct MysqlConfig {
   std::chrono::milliseconds query_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   bool migrate_on_start = false;       // MYSQL_MIGRATE_ON_START
+  std::string migrations_dir = "migrations";  // MYSQL_MIGRATIONS_DIR
+  // Physical names of the auth tables, for databases made by Better-Auth's generators:
+  // MYSQL_COLUMN_NAMING=snake_case (Drizzle, the default) | camel_case (Kysely `auth migrate`, Prisma),
+  // MYSQL_TABLE_USER / _SESSION / _ACCOUNT / _VERIFICATION (e.g. "users" with usePlural).
+  bool camel_case_columns = false;
+  std::string table_user = "user";
+  std::string table_session = "session";
+  std::string table_account = "account";
+  std::string table_verification = "verification";
 
   std::string address() const { return host + ":" + std::to_string(port) + "/" + database; }
 };

@@ -7,8 +7,25 @@
 
 namespace vibework::infra {
 
+namespace {
+void parse_tuning(EnvReader& env, RedisConfig& c) {
+  using std::chrono::milliseconds;
+  c.connections = static_cast<std::size_t>(env.integer("REDIS_CONNECTIONS", 0, 0, 256));
+  c.connect_timeout = env.milliseconds("REDIS_CONNECT_TIMEOUT_MS", c.connect_timeout, milliseconds(1), milliseconds(600'000));
+  c.command_timeout = env.milliseconds("REDIS_COMMAND_TIMEOUT_MS", c.command_timeout, milliseconds(1), milliseconds(600'000));
+  c.reconnect_min = env.milliseconds("REDIS_RECONNECT_MIN_MS", c.reconnect_min, milliseconds(1), milliseconds(600'000));
+  c.reconnect_max = env.milliseconds("REDIS_RECONNECT_MAX_MS", c.reconnect_max, milliseconds(1), milliseconds(600'000));
+  if (c.reconnect_max < c.reconnect_min) {
+    env.problem("REDIS_RECONNECT_MAX_MS", "must not be smaller than REDIS_RECONNECT_MIN_MS", "REDIS_RECONNECT_MAX_MS=1000");
+  }
+  c.offline_wait = env.milliseconds("REDIS_OFFLINE_WAIT_MS", c.offline_wait, milliseconds(0), milliseconds(600'000));
+  c.subscriber_ping = env.milliseconds("REDIS_SUBSCRIBER_PING_MS", c.subscriber_ping, milliseconds(100), milliseconds(600'000));
+}
+}  // namespace
+
 RedisConfig parse_redis_config(EnvReader& env) {
   RedisConfig c;
+  parse_tuning(env, c);
   c.url = env.string("REDIS_URL", c.url);
   const std::string example = "redis://localhost:6379/0";
   auto parsed = boost::urls::parse_uri(c.url);
@@ -22,6 +39,12 @@ RedisConfig parse_redis_config(EnvReader& env) {
     return c;
   }
   c.tls = u.scheme() == "rediss";
+  if (c.tls) {
+    // The client speaks RESP over our own Asio sockets; TLS (asio::ssl) is not wired in yet.
+    env.problem("REDIS_URL", "uses rediss:// (TLS), which this build does not support yet",
+                "redis://localhost:6379/0 (or a local TLS tunnel such as stunnel)");
+    return c;
+  }
   if (u.host().empty()) {
     env.problem("REDIS_URL", "has no host", example);
     return c;

@@ -19,26 +19,36 @@ PubsubComponent::PubsubComponent(const infra::Config& config, infra::Runtime& ru
 PubsubComponent::~PubsubComponent() = default;
 
 awaitable<void> PubsubComponent::start() {
-  // One quick round trip first: an unreachable server fails the start at once, with the hint,
-  // instead of after the whole retry budget.
-  CallOptions once;
-  once.retry = false;
-  co_await client_->call("GET", "projects/" + config_.project_id + "/topics?pageSize=1", "", once);
-  if (client_->uses_emulator()) {
-    auto lines = co_await ensure_resources(*client_, app_resources(config_));
-    spdlog::info("pubsub: {} topics and subscriptions ready on the emulator at {}", lines.size(),
-                 config_.emulator->to_string());
-  } else {
-    auto health = co_await check_pubsub_health(*client_);
-    if (!health.is_ok()) {
-      throw infra::UnavailableError("pubsub", "not ready at " + client_->address() + ": " + health.message,
-                                    "run `vibework pubsub setup` once per project to create the topics and subscriptions");
-    }
-  }
   Client* client = client_.get();
   readiness_.add({"pubsub", config_.address(), [client]() { return check_pubsub_health(*client); },
                   client_->uses_emulator() ? "start the emulator: scripts/services start"
                                            : "check credentials and run `vibework pubsub setup`"});
+  // Pub/Sub that cannot be reached (yet) does not fail the start: readiness reports it, and
+  // with the emulator the client re-creates topics and subscriptions when a call answers
+  // NOT_FOUND. One quick round trip first, so an unreachable server is noticed at once
+  // instead of after the whole retry budget.
+  std::string problem;
+  try {
+    CallOptions once;
+    once.retry = false;
+    co_await client_->call("GET", "projects/" + config_.project_id + "/topics?pageSize=1", "", once);
+    if (client_->uses_emulator()) {
+      auto lines = co_await ensure_resources(*client_, app_resources(config_));
+      spdlog::info("pubsub: {} topics and subscriptions ready on the emulator at {}", lines.size(),
+                   config_.emulator->to_string());
+    } else {
+      auto health = co_await check_pubsub_health(*client_);
+      if (!health.is_ok()) problem = "not ready at " + client_->address() + ": " + health.message;
+    }
+  } catch (const infra::Error& e) {
+    if (e.kind() != infra::ErrorKind::unavailable && e.kind() != infra::ErrorKind::timeout) throw;
+    problem = e.what();
+  }
+  if (!problem.empty()) {
+    spdlog::warn("pubsub: {}; starting anyway (readiness reports it; {})", problem,
+                 client_->uses_emulator() ? "scripts/services start starts the emulator"
+                                          : "run `vibework pubsub setup` once per project");
+  }
 }
 
 awaitable<void> PubsubComponent::stop() {

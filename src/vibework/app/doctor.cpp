@@ -1,0 +1,58 @@
+// `vibework doctor`: start every component, run the readiness checks once and print a table
+// (service, address, status, latency, and for failures the message and what to try).
+#include <future>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "vibework/app/commands.hpp"
+#include "vibework/app/infrastructure.hpp"
+
+namespace vibework::app {
+
+namespace {
+void print_table(const infra::ReadinessReport& report) {
+  std::cout << fmt::format("{:<10} {:<36} {:<7} {:>9}\n", "SERVICE", "ADDRESS", "STATUS", "LATENCY");
+  for (const auto& c : report.checks) {
+    std::cout << fmt::format("{:<10} {:<36} {:<7} {:>7}ms\n", c.name, c.address, c.status.is_ok() ? "ok" : "ERROR",
+                             c.status.latency.count());
+    if (!c.status.is_ok()) {
+      std::cout << "           error: " << c.status.message << "\n";
+      if (!c.hint.empty()) std::cout << "           try:   " << c.hint << "\n";
+    }
+  }
+  if (report.checks.empty()) std::cout << "(no services registered)\n";
+  std::cout << (report.ok ? "all services ok\n" : "some services are failing\n");
+}
+}  // namespace
+
+int run_doctor(const infra::Config& config) {
+  infra::Runtime runtime({1, config.blocking_threads});
+  infra::Readiness readiness(config.health_timeout);
+  auto infrastructure = build_infrastructure(config, runtime, readiness);
+  std::promise<int> exit_code;
+  runtime.start();
+  asio::co_spawn(
+      runtime.io_context(0),
+      [&]() -> awaitable<void> {
+        int code = exit_ok;
+        try {
+          co_await infrastructure->lifecycle.start_all();
+          const auto report = co_await readiness.report();
+          print_table(report);
+          code = report.ok ? exit_ok : exit_failure;
+        } catch (const std::exception& e) {
+          std::cout << "vibework could not start its components: " << e.what() << "\n";
+          code = exit_failure;
+        }
+        co_await infrastructure->lifecycle.stop_all(config.shutdown_timeout);
+        exit_code.set_value(code);
+      },
+      asio::detached);
+  const int code = exit_code.get_future().get();
+  runtime.join();
+  return code;
+}
+
+}  // namespace vibework::app

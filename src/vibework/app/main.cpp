@@ -1,0 +1,80 @@
+// vibework: serve | doctor | migrate | pubsub setup | version.
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "vibework/app/commands.hpp"
+#include "vibework/infra/logging.hpp"
+#include "vibework/infra/mysql/migrations.hpp"
+#include "vibework/infra/pubsub/setup.hpp"
+
+#ifndef VIBEWORK_VERSION
+#define VIBEWORK_VERSION "0.0.0"
+#endif
+
+namespace {
+using vibework::infra::Config;
+
+// Reads the environment; on any problem prints one line per problem and returns nullopt.
+std::optional<Config> load_or_report() {
+  auto result = vibework::infra::load_config(vibework::infra::process_environment());
+  if (!result.ok()) {
+    std::cerr << "vibework: invalid configuration (" << result.problems.size() << " problem"
+              << (result.problems.size() == 1 ? "" : "s") << "):\n";
+    for (const auto& p : result.problems) std::cerr << "  " << p.to_string() << "\n";
+    return std::nullopt;
+  }
+  return std::move(result.config);
+}
+
+// Tools (doctor, migrate, pubsub setup) print their own report: only warnings and errors are
+// logged unless LOG_LEVEL asks for more.
+enum class Verbosity { server, tool };
+
+template <typename Command>
+int with_config(Command&& command, Verbosity verbosity = Verbosity::tool) {
+  auto config = load_or_report();
+  if (!config) return vibework::app::exit_bad_config;
+  if (verbosity == Verbosity::tool && std::getenv("LOG_LEVEL") == nullptr) config->log.level = "warn";
+  vibework::infra::init_logging(config->log);
+  return command(*config);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"vibework: a C++ backend infrastructure layer and its reference HTTP service.\n"
+               "Configured by environment variables; see README.md."};
+  cli.require_subcommand(1);
+  auto* serve = cli.add_subcommand("serve", "Start every component and serve HTTP until SIGTERM/SIGINT");
+  auto* doctor = cli.add_subcommand("doctor", "Check every service once and print a table (exit 1 if any fails)");
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending MySQL migrations from migrations/ (safe to run concurrently)");
+  bool migrate_status = false;
+  migrate->add_flag("--status", migrate_status, "Only list applied and pending migrations");
+  auto* pubsub = cli.add_subcommand("pubsub", "Google Cloud Pub/Sub tools");
+  pubsub->require_subcommand(1);
+  auto* pubsub_setup =
+      pubsub->add_subcommand("setup", "Create the topics and subscriptions the app needs (idempotent)");
+  auto* version = cli.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    if (*version) {
+      std::cout << "vibework " << VIBEWORK_VERSION << "\n";
+      return vibework::app::exit_ok;
+    }
+    if (*serve) return with_config(vibework::app::run_serve, Verbosity::server);
+    if (*doctor) return with_config(vibework::app::run_doctor);
+    if (*migrate) {
+      return with_config([&](const Config& config) {
+        return vibework::mysql::run_migrate_command(config, migrate_status, std::cout, std::cerr);
+      });
+    }
+    if (*pubsub_setup) return with_config(vibework::pubsub::run_setup_command);
+  } catch (const std::exception& e) {
+    std::cerr << "vibework: " << e.what() << "\n";
+    return vibework::app::exit_failure;
+  }
+  return vibework::app::exit_failure;
+}

@@ -1,0 +1,23 @@
+#pragma once
+// The reference service's routes. Each group registers itself on the router.
+#include "vibework/app/infrastructure.hpp"
+#include "vibework/http/router.hpp"
+
+namespace vibework::app {
+
+struct AppContext {
+  const infra::Config& config;
+  infra::Readiness& readiness;
+  Infrastructure& infrastructure;
+};
+
+void register_health_routes(http::Router& router, AppContext& app);
+// /__test/* routes for the end-to-end tests; only when VIBEWORK_TEST_ROUTES is on.
+void register_test_routes(http::Router& router, AppContext& app);
+
+inline void register_routes(http::Router& router, AppContext& app) {
+  register_health_routes(router, app);
+  if (app.config.http.test_routes) register_test_routes(router, app);
+}
+
+}  // namespace vibework::app

@@ -1,0 +1,71 @@
+// `vibework serve`: start every component in order, serve HTTP, and shut down gracefully on
+// SIGTERM/SIGINT (readiness fails first, then the server drains, then the components stop in
+// reverse order). A second signal exits at once.
+#include <csignal>
+#include <future>
+
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "vibework/app/commands.hpp"
+#include "vibework/app/infrastructure.hpp"
+#include "vibework/app/routes.hpp"
+#include "vibework/http/server.hpp"
+
+namespace vibework::app {
+
+int run_serve(const infra::Config& config) {
+  for (const auto& line : config.describe()) spdlog::info("config: {}", line);
+  if (config.auth.secret_is_dev_default) {
+    spdlog::warn("AUTH_SECRET is not set: using the development secret (never do this in production)");
+  }
+
+  infra::Runtime runtime({config.http.threads, config.blocking_threads});
+  infra::Readiness readiness(config.health_timeout);
+  auto infrastructure = build_infrastructure(config, runtime, readiness);
+  http::Router router;
+  AppContext context{config, readiness, *infrastructure};
+  register_routes(router, context);
+  auto server = std::make_shared<http::HttpServer>(config.http, config.log.json, config.shutdown_timeout, runtime, router);
+  infrastructure->lifecycle.add(server);  // last to start, first to stop
+
+  std::promise<int> exit_code;
+  asio::signal_set signals(runtime.io_context(0), SIGINT, SIGTERM);
+  runtime.start();
+  asio::co_spawn(
+      runtime.io_context(0),
+      [&]() -> awaitable<void> {
+        try {
+          co_await infrastructure->lifecycle.start_all();
+        } catch (const std::exception& e) {
+          spdlog::critical("vibework could not start: {}", e.what());
+          exit_code.set_value(exit_failure);
+          co_return;
+        }
+        spdlog::info("vibework serving on http://{}:{} (health: /health/live, /health/ready)", config.http.host,
+                     server->port());
+        const int signal_number = co_await signals.async_wait(use_awaitable);
+        spdlog::info("received signal {}: shutting down (a second signal exits at once)", signal_number);
+        readiness.set_shutting_down();
+        signals.async_wait([](const boost::system::error_code& ec, int) {
+          if (!ec) {
+            spdlog::warn("second signal: exiting now");
+            spdlog::default_logger()->flush();
+            std::_Exit(exit_failure);
+          }
+        });
+        co_await infrastructure->lifecycle.stop_all(config.shutdown_timeout);
+        exit_code.set_value(exit_ok);
+      },
+      asio::detached);
+
+  const int code = exit_code.get_future().get();
+  boost::system::error_code ignored;
+  asio::post(runtime.io_context(0), [&] { signals.cancel(ignored); });
+  runtime.join();
+  spdlog::info("vibework stopped");
+  spdlog::default_logger()->flush();
+  return code;
+}
+
+}  // namespace vibework::app

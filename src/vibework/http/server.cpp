@@ -1,0 +1,342 @@
+#include "vibework/http/server.hpp"
+
+#include <atomic>
+#include <optional>
+#include <unordered_set>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include "vibework/http/access_log.hpp"
+#include "vibework/http/error_response.hpp"
+#include "vibework/http/request_id.hpp"
+#include "vibework/infra/errors.hpp"
+#include "vibework/infra/runtime.hpp"
+
+namespace vibework::http {
+
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+constexpr auto no_deadline = Clock::time_point::max();
+// How often each I/O thread looks for connections past their deadline. Timeouts are enforced
+// by this sweep instead of a timer per read and write: no timer bookkeeping on the hot path.
+constexpr auto sweep_interval = std::chrono::milliseconds(100);
+
+// What the server knows about one open connection; lives on the session coroutine's frame and
+// is touched only from its I/O thread.
+struct Connection {
+  tcp::socket* socket = nullptr;
+  bool busy = false;                     // reading, handling or writing a request
+  Clock::time_point deadline = no_deadline;  // of the current read or write
+  bool timed_out = false;                // the sweep cancelled the pending operation
+};
+
+// Everything on one I/O thread: its acceptor, its connections and their deadline sweep.
+struct Worker {
+  explicit Worker(asio::io_context& c) : ctx(c), sweep_timer(c) {}
+  asio::io_context& ctx;
+  std::optional<tcp::acceptor> acceptor;
+  std::unordered_set<Connection*> connections;
+  asio::steady_timer sweep_timer;
+  bool draining = false;
+};
+}  // namespace
+
+struct HttpServer::Impl {
+  infra::HttpConfig config;
+  bool json_logs;
+  std::chrono::milliseconds shutdown_timeout;
+  infra::Runtime& runtime;
+  const Router& router;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::uint16_t port = 0;
+  std::atomic<int> open_connections{0};
+  std::atomic<int> running_acceptors{0};
+
+  Impl(const infra::HttpConfig& c, bool json, std::chrono::milliseconds timeout, infra::Runtime& rt, const Router& r)
+      : config(c), json_logs(json), shutdown_timeout(timeout), runtime(rt), router(r) {}
+
+  void listen();
+  awaitable<void> accept_loop(Worker& worker);
+  awaitable<void> sweep_deadlines(Worker& worker);
+  awaitable<void> serve_connection(Worker& worker, tcp::socket socket);
+  awaitable<Response> dispatch(Request& request);
+  void begin_drain(Worker& worker);
+  void close_all(Worker& worker);
+  awaitable<bool> wait_until_closed(Clock::time_point deadline);
+};
+
+namespace {
+std::string remote_of(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  if (ec) return "unknown";
+  return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+// Half-close and drain briefly, so the client reads our error response before the socket
+// goes away (closing with unread input would reset the connection).
+awaitable<void> close_gracefully(Connection& connection) {
+  boost::system::error_code ec;
+  connection.socket->shutdown(tcp::socket::shutdown_send, ec);
+  connection.timed_out = false;
+  connection.deadline = Clock::now() + std::chrono::seconds(1);
+  char sink[4096];
+  for (int i = 0; i < 256 && !ec; ++i) {
+    co_await connection.socket->async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+  }
+  connection.socket->close(ec);
+}
+
+Response status_error(Status status, std::string_view code, std::string_view message, std::string_view request_id) {
+  auto res = error_response(status, code, message, request_id);
+  res.keep_alive(false);
+  return res;
+}
+}  // namespace
+
+void HttpServer::Impl::listen() {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(config.host == "localhost" ? "127.0.0.1" : config.host, ec);
+  if (ec) throw infra::ConfigError("http", "HTTP_HOST '" + config.host + "' is not an IP address", "use 127.0.0.1 or 0.0.0.0");
+  std::uint16_t bind_port = config.port;
+  for (std::size_t i = 0; i < runtime.io_thread_count(); ++i) {
+    auto worker = std::make_unique<Worker>(runtime.io_context(i));
+    tcp::acceptor acceptor(worker->ctx);
+    const tcp::endpoint endpoint(address, bind_port);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    const int one = 1;
+    ::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+    acceptor.bind(endpoint, ec);
+    if (ec) {
+      throw infra::UnavailableError("http", "cannot listen on " + config.host + ":" + std::to_string(bind_port) + ": " + ec.message(),
+                                    "another process may use the port; pick another with HTTP_PORT or stop it (ss -ltnp)");
+    }
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    bind_port = acceptor.local_endpoint().port();  // a port of 0 resolves on the first bind
+    port = bind_port;
+    worker->acceptor.emplace(std::move(acceptor));
+    workers.push_back(std::move(worker));
+  }
+}
+
+awaitable<void> HttpServer::Impl::accept_loop(Worker& worker) {
+  ++running_acceptors;
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await worker.acceptor->async_accept(asio::redirect_error(use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || worker.draining) break;
+    if (ec) {
+      // Out of file descriptors and the like: log, breathe, keep accepting.
+      spdlog::warn("http accept failed: {}", ec.message());
+      asio::steady_timer pause(worker.ctx, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::co_spawn(worker.ctx, serve_connection(worker, std::move(socket)), asio::detached);
+  }
+  --running_acceptors;
+}
+
+awaitable<Response> HttpServer::Impl::dispatch(Request& request) {
+  auto match = router.match(request.method(), request.path(), request.params);
+  if (match.handler == nullptr) {
+    if (!match.allow.empty()) {
+      auto res = error_response(Status::method_not_allowed, "METHOD_NOT_ALLOWED",
+                                std::string(beast_http::to_string(request.method())) + " is not allowed on " +
+                                    std::string(request.path()),
+                                request.request_id);
+      res.set(beast_http::field::allow, match.allow);
+      co_return res;
+    }
+    co_return error_response(Status::not_found, "NOT_FOUND",
+                             "no route for " + std::string(beast_http::to_string(request.method())) + " " +
+                                 std::string(request.path()),
+                             request.request_id);
+  }
+  std::exception_ptr failure;
+  try {
+    co_return co_await (*match.handler)(request);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_return response_for_exception(failure, request.request_id);
+}
+
+awaitable<void> HttpServer::Impl::sweep_deadlines(Worker& worker) {
+  boost::system::error_code ec;
+  // While draining, the sweep still bounds the connections that are left.
+  while (!worker.draining || !worker.connections.empty()) {
+    worker.sweep_timer.expires_after(sweep_interval);
+    co_await worker.sweep_timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    const auto now = Clock::now();
+    for (auto* c : worker.connections) {
+      if (!c->timed_out && c->deadline <= now) {
+        c->timed_out = true;
+        c->socket->cancel(ec);  // the pending read or write ends with operation_aborted
+      }
+    }
+  }
+}
+
+awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket socket) {
+  ++open_connections;
+  Connection connection{&socket};
+  worker.connections.insert(&connection);
+  const std::string remote = remote_of(socket);
+  beast::flat_buffer buffer;
+  boost::system::error_code ec;
+
+  try {
+    for (;;) {
+      connection.busy = false;
+      if (worker.draining) break;
+      if (buffer.size() == 0) {
+        // Keep-alive idle: wait for the first byte of the next request.
+        connection.deadline = Clock::now() + config.idle_timeout;
+        const auto n = co_await socket.async_read_some(buffer.prepare(8192), asio::redirect_error(use_awaitable, ec));
+        if (ec) break;  // closed by the peer, idle timeout, or shutdown
+        buffer.commit(n);
+      }
+      connection.busy = true;
+      const auto started = Clock::now();
+
+      beast_http::request_parser<beast_http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
+      parser.body_limit(config.max_body_bytes);
+      connection.deadline = started + config.read_timeout;
+      co_await beast_http::async_read(socket, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      connection.deadline = no_deadline;  // a handler is bounded by its own timeouts
+
+      Request request;
+      std::optional<Response> response;
+      // For the access log, also when the request was rejected after its header was read.
+      std::string log_method = "-", log_target = "-";
+      if (parser.is_header_done()) {
+        log_method = std::string(parser.get().method_string());
+        log_target = std::string(parser.get().target());
+      }
+      if (connection.timed_out) {
+        connection.timed_out = false;
+        response = status_error(Status::request_timeout, "REQUEST_TIMEOUT", "the request was not received in time", "");
+      } else if (ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted) {
+        break;
+      } else if (ec == beast_http::error::body_limit) {
+        response = status_error(Status::payload_too_large, "PAYLOAD_TOO_LARGE",
+                                "request body exceeds " + std::to_string(config.max_body_bytes) + " bytes", "");
+      } else if (ec == beast_http::error::header_limit) {
+        response = status_error(Status::request_header_fields_too_large, "HEADERS_TOO_LARGE",
+                                "request headers exceed " + std::to_string(config.max_header_bytes) + " bytes", "");
+      } else if (ec) {
+        if (ec == asio::error::eof || ec == asio::error::connection_reset) break;
+        response = status_error(Status::bad_request, "BAD_REQUEST", "malformed HTTP request: " + ec.message(), "");
+      } else {
+        request.message = parser.release();
+        request.request_id = request_id_for(request.header("X-Request-Id"));
+        request.remote = remote;
+        response = co_await dispatch(request);
+        response->keep_alive(request.message.keep_alive() && !worker.draining);
+        if (request.method() == Verb::head) {
+          const auto length = response->body().size();
+          response->body().clear();
+          response->content_length(length);
+        }
+      }
+      if (!request.request_id.empty()) response->set("X-Request-Id", request.request_id);
+
+      // A client that does not read its response gets the same bound as one that does not send.
+      connection.deadline = Clock::now() + config.read_timeout;
+      const auto written = co_await beast_http::async_write(socket, *response, asio::redirect_error(use_awaitable, ec));
+      if (config.access_log) {
+        log_access({log_method, log_target, response->result_int(),
+                    std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started), written,
+                    request.request_id, remote},
+                   json_logs);
+      }
+      if (ec || connection.timed_out) break;
+      if (!response->keep_alive()) {
+        connection.busy = false;
+        co_await close_gracefully(connection);
+        break;
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("http connection from {} ended with an error: {}", remote, e.what());
+  }
+  worker.connections.erase(&connection);
+  socket.close(ec);
+  --open_connections;
+}
+
+void HttpServer::Impl::begin_drain(Worker& worker) {
+  worker.draining = true;
+  boost::system::error_code ec;
+  if (worker.acceptor) worker.acceptor->close(ec);
+  // Idle keep-alive connections have nothing in flight: close them now. Busy ones finish their
+  // request and close after the response (it carries Connection: close).
+  for (auto* c : worker.connections) {
+    if (!c->busy) c->socket->cancel(ec);
+  }
+}
+
+void HttpServer::Impl::close_all(Worker& worker) {
+  boost::system::error_code ec;
+  for (auto* c : worker.connections) c->socket->close(ec);
+}
+
+awaitable<bool> HttpServer::Impl::wait_until_closed(Clock::time_point deadline) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (open_connections.load() > 0 || running_acceptors.load() > 0) {
+    if (Clock::now() >= deadline) co_return false;
+    timer.expires_after(std::chrono::milliseconds(5));
+    co_await timer.async_wait(use_awaitable);
+  }
+  co_return true;
+}
+
+HttpServer::HttpServer(const infra::HttpConfig& config, bool json_logs, std::chrono::milliseconds shutdown_timeout,
+                       infra::Runtime& runtime, const Router& router)
+    : impl_(std::make_unique<Impl>(config, json_logs, shutdown_timeout, runtime, router)) {}
+
+HttpServer::~HttpServer() = default;
+
+awaitable<void> HttpServer::start() {
+  impl_->listen();
+  for (auto& worker : impl_->workers) {
+    asio::co_spawn(worker->ctx, impl_->accept_loop(*worker), asio::detached);
+    asio::co_spawn(worker->ctx, impl_->sweep_deadlines(*worker), asio::detached);
+  }
+  co_return;
+}
+
+awaitable<void> HttpServer::stop() {
+  const auto deadline = Clock::now() + impl_->shutdown_timeout;
+  for (auto& worker : impl_->workers) {
+    asio::post(worker->ctx, [impl = impl_.get(), w = worker.get()] { impl->begin_drain(*w); });
+  }
+  if (co_await impl_->wait_until_closed(deadline)) co_return;
+  spdlog::warn("http: {} connection(s) still busy after {} ms; closing them", impl_->open_connections.load(),
+               impl_->shutdown_timeout.count());
+  for (auto& worker : impl_->workers) {
+    asio::post(worker->ctx, [impl = impl_.get(), w = worker.get()] { impl->close_all(*w); });
+  }
+  co_await impl_->wait_until_closed(Clock::now() + std::chrono::seconds(2));
+}
+
+std::uint16_t HttpServer::port() const noexcept { return impl_->port; }
+int HttpServer::open_connections() const noexcept { return impl_->open_connections.load(); }
+
+}  // namespace vibework::http

@@ -1,0 +1,44 @@
+#pragma once
+// HttpServer: HTTP/1.1 on Boost.Beast with C++20 coroutines.
+//
+// One acceptor per I/O thread on the same port (SO_REUSEPORT: the kernel spreads connections),
+// each connection served by a coroutine on its thread: keep-alive, header/body limits, idle and
+// read timeouts, a JSON error for every malformed request. stop() is graceful: stop accepting,
+// close idle keep-alive connections, let in-flight requests finish (their responses carry
+// "Connection: close"), and after the shutdown timeout close whatever is left.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "vibework/http/router.hpp"
+#include "vibework/infra/component.hpp"
+#include "vibework/infra/config/http_config.hpp"
+
+namespace vibework::infra {
+class Runtime;
+}
+
+namespace vibework::http {
+
+class HttpServer final : public infra::Component {
+ public:
+  HttpServer(const infra::HttpConfig& config, bool json_logs, std::chrono::milliseconds shutdown_timeout,
+             infra::Runtime& runtime, const Router& router);
+  ~HttpServer() override;
+
+  std::string_view name() const override { return "http"; }
+  awaitable<void> start() override;
+  awaitable<void> stop() override;
+
+  std::uint16_t port() const noexcept;
+  // Connections currently open (for tests and diagnostics).
+  int open_connections() const noexcept;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vibework::http

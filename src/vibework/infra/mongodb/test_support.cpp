@@ -1,0 +1,198 @@
+#include "vibework/infra/mongodb/test_support.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <mongoc/mongoc.h>
+
+#include "vibework/infra/config.hpp"
+#include "vibework/infra/mongodb/driver_instance.hpp"
+#include "vibework/testkit/async.hpp"
+
+namespace vibework::infra::mongodb::test {
+
+namespace {
+// The driver stays initialised for the whole test binary: mongoc_cleanup() is final.
+class DriverEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override { driver_.emplace(); }
+  void TearDown() override { driver_.reset(); }
+
+ private:
+  std::optional<DriverInstance> driver_;
+};
+[[maybe_unused]] ::testing::Environment* const driver_environment =
+    ::testing::AddGlobalTestEnvironment(new DriverEnvironment);
+
+std::string run_command(const char* command) {
+  std::string out;
+  if (FILE* pipe = popen(command, "r")) {
+    char buffer[512];
+    while (fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+    pclose(pipe);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+std::string find_ferretdb() {
+  if (const char* env = std::getenv("FERRETDB_BIN")) return env;
+  const std::string gopath = run_command("go env GOPATH 2>/dev/null");
+  if (!gopath.empty() && std::filesystem::exists(gopath + "/bin/ferretdb")) return gopath + "/bin/ferretdb";
+  if (const char* home = std::getenv("HOME"); home && std::filesystem::exists(std::string(home) + "/go/bin/ferretdb")) {
+    return std::string(home) + "/go/bin/ferretdb";
+  }
+  throw std::runtime_error("ferretdb not found: set FERRETDB_BIN or install it with scripts/bootstrap");
+}
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool accepts(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+}  // namespace
+
+MongodbConfig config_for(const std::string& database) {
+  auto result = load_config(process_environment());
+  if (!result.ok()) throw std::runtime_error("invalid test environment: " + result.problems.front().to_string());
+  MongodbConfig config = result.config.mongodb;
+  config.database = database;
+  return config;
+}
+
+awaitable<void> drop_database(Database& db) {
+  auto drop = [name = db.database_name()](mongoc_client_t* client) {
+    mongoc_database_t* database = mongoc_client_get_database(client, name.c_str());
+    bson_error_t error;
+    const bool ok = mongoc_database_drop_with_opts(database, nullptr, &error);
+    mongoc_database_destroy(database);
+    if (!ok && error.code != 26) throw std::runtime_error(std::string("dropDatabase failed: ") + error.message);
+  };
+  co_await db.run("dropDatabase", std::move(drop));
+}
+
+awaitable<bool> is_ferretdb(Database& db) {
+  auto ask = [name = db.database_name()](mongoc_client_t* client) {
+    bson_t* command = BCON_NEW("buildInfo", BCON_INT32(1));
+    bson_t reply;
+    bson_error_t error;
+    const bool ok = mongoc_client_command_simple(client, "admin", command, nullptr, &reply, &error);
+    bson_iter_t it;
+    const bool ferret = ok && bson_iter_init_find(&it, &reply, "ferretdbVersion");
+    bson_destroy(&reply);
+    bson_destroy(command);
+    return ferret;
+  };
+  co_return co_await db.run("buildInfo", std::move(ask));
+}
+
+StartedDatabase::StartedDatabase(MongodbConfig config, std::size_t blocking_threads)
+    : blocking(blocking_threads, "mongodb-test"), db(std::make_shared<Database>(std::move(config), blocking)) {}
+
+StartedDatabase::~StartedDatabase() {
+  try {
+    testkit::run_async(db->stop());
+  } catch (...) {
+  }
+  db.reset();
+  blocking.join();
+}
+
+PrivateFerret::PrivateFerret() : binary_(find_ferretdb()) {
+  char pattern[] = "/tmp/vibework-ferret-XXXXXX";
+  if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
+  dir_ = pattern;
+  port_ = free_port();
+  start();
+}
+
+PrivateFerret::~PrivateFerret() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGCONT);
+    stop();
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+void PrivateFerret::start() {
+  if (pid_ > 0) return;
+  std::filesystem::create_directories(dir_ + "/data");
+  const std::string sqlite = "--sqlite-url=file:" + dir_ + "/data/";
+  const std::string listen = "--listen-addr=127.0.0.1:" + std::to_string(port_);
+  const std::string log = dir_ + "/ferretdb.log";
+  std::fflush(nullptr);  // or the child would write our buffered output a second time
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    std::freopen(log.c_str(), "a", stdout);
+    std::freopen(log.c_str(), "a", stderr);
+    ::execl(binary_.c_str(), binary_.c_str(), "--handler=sqlite", sqlite.c_str(), listen.c_str(),
+            "--debug-addr=127.0.0.1:0", "--telemetry=disable", "--log-level=WARN", static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!accepts(port_)) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("private ferretdb exited at start; see " + log);
+    }
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("private ferretdb did not listen; see " + log);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+void PrivateFerret::stop() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void PrivateFerret::pause() {
+  if (pid_ > 0) ::kill(pid_, SIGSTOP);
+}
+void PrivateFerret::resume() {
+  if (pid_ > 0) ::kill(pid_, SIGCONT);
+}
+
+std::string PrivateFerret::uri(const std::string& database, const std::string& options) const {
+  return "mongodb://127.0.0.1:" + std::to_string(port_) + "/" + database + (options.empty() ? "" : "?" + options);
+}
+
+}  // namespace vibework::infra::mongodb::test

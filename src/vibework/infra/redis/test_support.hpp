@@ -1,0 +1,150 @@
+#pragma once
+// Test support for the Redis suites: a runtime, a client for the shared server (REDIS_URL),
+// key namespaces per process, and private redis-server processes for the tests that kill,
+// stop or reconfigure a server (never the shared one).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include "vibework/infra/config.hpp"
+#include "vibework/infra/redis/client.hpp"
+#include "vibework/infra/runtime.hpp"
+#include "vibework/testkit/async.hpp"
+
+extern char** environ;
+
+namespace vibework::infra::redis::test {
+
+// The shared server's settings from the environment, like the app reads them.
+inline RedisConfig shared_config() {
+  auto result = load_config(process_environment());
+  if (!result.ok()) throw std::runtime_error("the test environment has configuration problems: " + result.problems[0].to_string());
+  return result.config.redis;
+}
+
+// Keys and channels of one test process: suites running in parallel never collide.
+inline std::string unique_prefix(std::string_view suite) {
+  return "vwtest:" + std::string(suite) + ":" + std::to_string(::getpid()) + ":";
+}
+
+// Runs a coroutine on one of the runtime's I/O threads (the "same thread as the connection"
+// path) and waits for it.
+template <typename T>
+T run_on(asio::io_context& ctx, awaitable<T> task, std::chrono::seconds limit = std::chrono::seconds(60)) {
+  auto future = asio::co_spawn(ctx, std::move(task), asio::use_future);
+  if (future.wait_for(limit) != std::future_status::ready) throw std::runtime_error("coroutine did not finish in time");
+  return future.get();
+}
+
+inline std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+inline bool port_accepts(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// A private redis-server on its own port with its own directory under /tmp, no persistence.
+class PrivateRedisServer {
+ public:
+  explicit PrivateRedisServer(std::vector<std::string> extra_args = {})
+      : port_(free_port()), extra_(std::move(extra_args)) {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vibework-redis-test-" + std::to_string(::getpid()) + "-" + std::to_string(port_));
+    std::filesystem::create_directories(dir_);
+    start();
+  }
+  ~PrivateRedisServer() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGCONT);
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  PrivateRedisServer(const PrivateRedisServer&) = delete;
+  PrivateRedisServer& operator=(const PrivateRedisServer&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  std::string url(std::string_view userinfo = {}, int db = 0) const {
+    return "redis://" + (userinfo.empty() ? std::string() : std::string(userinfo) + "@") + "127.0.0.1:" +
+           std::to_string(port_) + "/" + std::to_string(db);
+  }
+
+  void start() {
+    std::vector<std::string> args = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                                     "--save", "", "--appendonly", "no", "--dir", dir_.string(),
+                                     "--logfile", (dir_ / "redis.log").string()};
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (::posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) {
+      throw std::runtime_error("could not start redis-server (is it installed and on PATH?)");
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!port_accepts(port_)) {
+      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("private redis-server did not start");
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  // The server dies at once (connections reset), like a crash.
+  void kill() {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  void pause() { ::kill(pid_, SIGSTOP); }   // accepts TCP (kernel backlog) but never answers
+  void resume() { ::kill(pid_, SIGCONT); }
+
+ private:
+  std::uint16_t port_;
+  std::vector<std::string> extra_;
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+};
+
+inline RedisConfig private_config(const std::string& url) {
+  auto result = load_config([&](std::string_view name) -> std::optional<std::string> {
+    if (name == "REDIS_URL") return url;
+    return std::nullopt;
+  });
+  if (!result.ok()) throw std::runtime_error(result.problems[0].to_string());
+  return result.config.redis;
+}
+
+}  // namespace vibework::infra::redis::test

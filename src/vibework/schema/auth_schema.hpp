@@ -1,0 +1,36 @@
+#pragma once
+// The four Better-Auth tables, named as configured (MYSQL_COLUMN_NAMING, MYSQL_TABLE_*), so one
+// database serves both vibework and a Better-Auth (TypeScript) service.
+//
+//   schema::AuthSchema auth(config.mysql);
+//   auto user = co_await db.select(auth.user).where(auth.user.email == email).first();
+#include "vibework/infra/config/mysql_config.hpp"
+#include "vibework/schema/account.hpp"
+#include "vibework/schema/session.hpp"
+#include "vibework/schema/user.hpp"
+#include "vibework/schema/verification.hpp"
+
+namespace vibework::schema {
+
+inline mysql::TableNaming auth_naming(const infra::MysqlConfig& config, const std::string& table) {
+  mysql::TableNaming n;
+  n.table = table;
+  n.columns = config.camel_case_columns ? mysql::ColumnNaming::camel_case : mysql::ColumnNaming::snake_case;
+  return n;
+}
+
+struct AuthSchema {
+  UserTable user;
+  SessionTable session;
+  AccountTable account;
+  VerificationTable verification;
+
+  AuthSchema() = default;
+  explicit AuthSchema(const infra::MysqlConfig& config)
+      : user(auth_naming(config, config.table_user)),
+        session(auth_naming(config, config.table_session)),
+        account(auth_naming(config, config.table_account)),
+        verification(auth_naming(config, config.table_verification)) {}
+};
+
+}  // namespace vibework::schema

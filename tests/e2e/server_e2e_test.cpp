@@ -1,0 +1,294 @@
+// Black-box tests of the built `vibework` binary: started as a child process on a free port.
+#include <csignal>
+#include <future>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "child_process.hpp"
+#include "http_client.hpp"
+
+using namespace vibework::e2e;
+using namespace std::chrono_literals;
+using boost::beast::http::verb;
+using ::testing::HasSubstr;
+
+namespace {
+
+using Env = std::map<std::string, std::string>;
+
+struct Server {
+  unsigned short port = free_port();
+  std::unique_ptr<ChildProcess> process;
+
+  explicit Server(Env env = {}) {
+    env.emplace("HTTP_PORT", std::to_string(port));
+    env.emplace("HTTP_HOST", "127.0.0.1");
+    env.emplace("VIBEWORK_TEST_ROUTES", "1");
+    process = std::make_unique<ChildProcess>(vibework_binary(), std::vector<std::string>{"serve"}, env);
+    if (!wait_until_listening(port, 60s)) {
+      ADD_FAILURE() << "vibework did not start listening; its output:\n" << process->output();
+    }
+  }
+};
+
+boost::json::value json_of(const HttpResult& r) { return boost::json::parse(r.body); }
+
+}  // namespace
+
+TEST(ServerE2E, LiveAndReady) {
+  Server server;
+  TestClient client(server.port);
+  auto live = client.request(verb::get, "/health/live");
+  EXPECT_EQ(live.status, 200u);
+  EXPECT_EQ(live.body, R"({"status":"ok"})");
+  auto ready = client.request(verb::get, "/health/ready");
+  EXPECT_EQ(ready.status, 200u) << ready.body << "\n" << server.process->output();
+  auto body = json_of(ready);
+  EXPECT_EQ(body.at("status").as_string(), "ok");
+  EXPECT_TRUE(body.at("checks").is_object());
+  for (const auto& [name, check] : body.at("checks").as_object()) {
+    EXPECT_EQ(check.at("status").as_string(), "ok") << name;
+    EXPECT_TRUE(check.at("latencyMs").is_int64()) << name;
+  }
+}
+
+TEST(ServerE2E, KeepAliveServesManyRequestsOnOneConnection) {
+  Server server;
+  TestClient client(server.port);
+  for (int i = 0; i < 50; ++i) ASSERT_EQ(client.request(verb::get, "/health/live").status, 200u);
+}
+
+TEST(ServerE2E, ErrorsAreJson) {
+  Server server;
+  TestClient client(server.port);
+  auto missing = client.request(verb::get, "/no/such/route");
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(json_of(missing).at("code").as_string(), "NOT_FOUND");
+
+  auto wrong_method = client.request(verb::delete_, "/health/live");
+  EXPECT_EQ(wrong_method.status, 405u);
+  EXPECT_EQ(wrong_method.message["Allow"], "GET");
+
+  auto bad_json = client.request(verb::post, "/__test/echo", "{\"unterminated\": ");
+  EXPECT_EQ(bad_json.status, 400u);
+  EXPECT_THAT(std::string(json_of(bad_json).at("message").as_string()), HasSubstr("not valid JSON"));
+
+  auto echo = client.request(verb::post, "/__test/echo", R"({"a":[1,2,3]})");
+  EXPECT_EQ(echo.status, 200u);
+  EXPECT_EQ(echo.body, R"({"a":[1,2,3]})");
+}
+
+TEST(ServerE2E, MalformedRequestIs400Json) {
+  Server server;
+  TestClient client(server.port);
+  auto r = client.raw("THIS IS NOT HTTP\r\n\r\n");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(json_of(r).at("code").as_string(), "BAD_REQUEST");
+  // The server is still fine.
+  TestClient again(server.port);
+  EXPECT_EQ(again.request(verb::get, "/health/live").status, 200u);
+}
+
+TEST(ServerE2E, OversizedBodyIs413AndOversizedHeadersAre431) {
+  Server server(Env{{"HTTP_MAX_BODY_BYTES", "1024"}, {"HTTP_MAX_HEADER_BYTES", "2048"}});
+  {
+    TestClient client(server.port);
+    auto r = client.request(verb::post, "/__test/echo", std::string(4096, 'x'));
+    EXPECT_EQ(r.status, 413u);
+    EXPECT_EQ(json_of(r).at("code").as_string(), "PAYLOAD_TOO_LARGE");
+  }
+  {
+    TestClient client(server.port);
+    auto r = client.raw("GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'h') + "\r\n\r\n");
+    EXPECT_EQ(r.status, 431u);
+  }
+}
+
+TEST(ServerE2E, RequestIdIsHonouredOrGenerated) {
+  Server server;
+  TestClient client(server.port);
+  auto honoured = client.request(verb::get, "/health/live", "", "", "trace-abc-123");
+  EXPECT_EQ(honoured.message["X-Request-Id"], "trace-abc-123");
+  auto generated = client.request(verb::get, "/health/live");
+  EXPECT_EQ(generated.message["X-Request-Id"].size(), 32u);
+}
+
+TEST(ServerE2E, IdleKeepAliveConnectionsAreClosed) {
+  Server server(Env{{"HTTP_IDLE_TIMEOUT_MS", "200"}});
+  TestClient client(server.port);
+  ASSERT_EQ(client.request(verb::get, "/health/live").status, 200u);
+  EXPECT_TRUE(client.closed_by_server(5s));
+}
+
+TEST(ServerE2E, SlowRequestGets408) {
+  Server server(Env{{"HTTP_READ_TIMEOUT_MS", "300"}});
+  TestClient client(server.port);
+  auto r = client.raw("GET /health/live HTTP/1.1\r\nHost: x\r\n");  // never finishes its headers
+  EXPECT_EQ(r.status, 408u);
+  EXPECT_EQ(json_of(r).at("code").as_string(), "REQUEST_TIMEOUT");
+}
+
+TEST(ServerE2E, SigtermDrainsInFlightRequestsRefusesNewOnesAndExitsZero) {
+  Server server(Env{{"SHUTDOWN_TIMEOUT_MS", "10000"}});
+  constexpr int in_flight = 20;
+  std::vector<std::future<HttpResult>> results;
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (int i = 0; i < in_flight; ++i) clients.push_back(std::make_unique<TestClient>(server.port));
+  for (int i = 0; i < in_flight; ++i) {
+    results.push_back(std::async(std::launch::async, [c = clients[i].get()] {
+      return c->request(verb::get, "/__test/slow?ms=1500");
+    }));
+  }
+  std::this_thread::sleep_for(400ms);  // let every request reach the handler
+  const auto signalled = std::chrono::steady_clock::now();
+  server.process->signal(SIGTERM);
+
+  // New connections are refused once the listener is closed.
+  bool refused = false;
+  for (int i = 0; i < 200 && !refused; ++i) {
+    refused = connection_refused(server.port);
+    if (!refused) std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_TRUE(refused);
+
+  for (auto& f : results) {
+    auto r = f.get();
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_EQ(r.body, R"({"sleptMs":1500})");
+    EXPECT_EQ(r.message[boost::beast::http::field::connection], "close");
+  }
+  auto code = server.process->wait_for_exit(15s);
+  ASSERT_TRUE(code.has_value()) << "did not exit; output:\n" << server.process->output();
+  EXPECT_EQ(*code, 0) << server.process->output();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 10s);  // within SHUTDOWN_TIMEOUT_MS
+}
+
+TEST(ServerE2E, SecondSignalExitsAtOnce) {
+  Server server(Env{{"SHUTDOWN_TIMEOUT_MS", "30000"}});
+  TestClient client(server.port);
+  auto slow = std::async(std::launch::async, [&] {
+    try {
+      return client.request(verb::get, "/__test/slow?ms=20000").status;
+    } catch (const std::exception&) {
+      return 0u;  // the connection died with the process
+    }
+  });
+  std::this_thread::sleep_for(300ms);
+  server.process->signal(SIGTERM);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_FALSE(server.process->wait_for_exit(0ms).has_value());  // still draining
+  server.process->signal(SIGTERM);
+  auto code = server.process->wait_for_exit(5s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1);
+  EXPECT_EQ(slow.get(), 0u);
+}
+
+TEST(ServerE2E, ShutdownClosesIdleKeepAliveConnectionsAtOnce) {
+  Server server;
+  TestClient idle(server.port);
+  ASSERT_EQ(idle.request(verb::get, "/health/live").status, 200u);
+  server.process->signal(SIGINT);
+  EXPECT_TRUE(idle.closed_by_server(5s));
+  auto code = server.process->wait_for_exit(15s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+}
+
+TEST(ServerE2E, BadEnvironmentExitsWith2AndNamesTheVariable) {
+  ChildProcess p(vibework_binary(), {"serve"}, {{"MYSQL_PORT", "abc"}, {"LOG_FORMAT", "xml"}});
+  auto code = p.wait_for_exit(10s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 2);
+  EXPECT_THAT(p.output(), HasSubstr("MYSQL_PORT: 'abc' is not a number (example: MYSQL_PORT=3306)"));
+  EXPECT_THAT(p.output(), HasSubstr("LOG_FORMAT: 'xml' is not one of: json, text"));
+}
+
+TEST(ServerE2E, ProductionWithoutSecretExitsWith2) {
+  ChildProcess p(vibework_binary(), {"serve"}, {{"APP_ENV", "production"}, {"AUTH_SECRET", ""}, {"BETTER_AUTH_SECRET", ""}});
+  auto code = p.wait_for_exit(10s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 2);
+  EXPECT_THAT(p.output(), HasSubstr("AUTH_SECRET: is missing"));
+}
+
+TEST(ServerE2E, JsonAccessLog) {
+  Server server(Env{{"LOG_FORMAT", "json"}});
+  TestClient client(server.port);
+  ASSERT_EQ(client.request(verb::get, "/health/live", "", "", "json-log-id").status, 200u);
+  server.process->signal(SIGTERM);
+  ASSERT_TRUE(server.process->wait_for_exit(15s).has_value());
+  const auto out = server.process->output();
+  std::istringstream lines(out);
+  std::string line;
+  bool found = false;
+  while (std::getline(lines, line)) {
+    auto v = boost::json::parse(line);  // every line is JSON
+    if (v.as_object().contains("requestId") && v.at("requestId").as_string() == "json-log-id") {
+      found = true;
+      EXPECT_EQ(v.at("method").as_string(), "GET");
+      EXPECT_EQ(v.at("path").as_string(), "/health/live");
+      EXPECT_EQ(v.at("status").as_int64(), 200);
+      EXPECT_TRUE(v.at("durationMs").is_double());
+    }
+  }
+  EXPECT_TRUE(found) << out;
+}
+
+TEST(ServerE2E, SecretsNeverReachTheLog) {
+  Server server(Env{{"MYSQL_PASSWORD", "hunter2-mysql"}, {"AUTH_SECRET", "hunter2-auth-secret-hunter2-auth"}});
+  TestClient client(server.port);
+  ASSERT_EQ(client.request(verb::get, "/health/live").status, 200u);
+  server.process->signal(SIGTERM);
+  ASSERT_TRUE(server.process->wait_for_exit(15s).has_value());
+  EXPECT_THAT(server.process->output(), ::testing::Not(HasSubstr("hunter2")));
+}
+
+TEST(DoctorE2E, PrintsTheTable) {
+  ChildProcess p(vibework_binary(), {"doctor"}, {});
+  auto code = p.wait_for_exit(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_THAT(p.output(), HasSubstr("SERVICE"));
+  EXPECT_THAT(p.output(), HasSubstr("LATENCY"));
+  EXPECT_EQ(*code, 0) << p.output();
+}
+
+TEST(DoctorE2E, ReportsAServiceThatIsDownWithAHint) {
+  const auto nothing_there = std::to_string(free_port());
+  ChildProcess p(vibework_binary(), {"doctor"}, {{"REDIS_URL", "redis://127.0.0.1:" + nothing_there}});
+  auto code = p.wait_for_exit(60s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 1) << p.output();
+  EXPECT_THAT(p.output(), HasSubstr("ERROR"));
+  EXPECT_THAT(p.output(), HasSubstr("127.0.0.1:" + nothing_there));
+  EXPECT_THAT(p.output(), HasSubstr("try:"));
+  EXPECT_THAT(p.output(), HasSubstr("scripts/services start"));
+}
+
+TEST(ServerE2E, ServesWithAServiceDownAndReadinessSaysWhich) {
+  Server server(Env{{"REDIS_URL", "redis://127.0.0.1:" + std::to_string(free_port())}});
+  TestClient client(server.port);
+  EXPECT_EQ(client.request(verb::get, "/health/live").status, 200u);
+  auto ready = client.request(verb::get, "/health/ready");
+  EXPECT_EQ(ready.status, 503u) << ready.body;
+  auto body = json_of(ready);
+  EXPECT_EQ(body.at("status").as_string(), "error");
+  EXPECT_EQ(body.at("checks").at("redis").at("status").as_string(), "error");
+  EXPECT_EQ(body.at("checks").at("mysql").at("status").as_string(), "ok");
+}
+
+TEST(CliE2E, VersionAndHelp) {
+  ChildProcess version(vibework_binary(), {"version"}, {});
+  ASSERT_EQ(version.wait_for_exit(10s), 0);
+  EXPECT_THAT(version.output(), HasSubstr("vibework "));
+  for (std::vector<std::string> command : {std::vector<std::string>{"serve"}, {"doctor"}, {"version"}, {"migrate"},
+                                            {"pubsub", "setup"}}) {
+    command.push_back("--help");
+    ChildProcess help(vibework_binary(), command, {});
+    ASSERT_EQ(help.wait_for_exit(10s), 0) << command.front();
+    EXPECT_THAT(help.output(), HasSubstr("Usage")) << command.front();
+  }
+}
