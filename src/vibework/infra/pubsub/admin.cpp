@@ -93,6 +93,10 @@ void validate_name(std::string_view kind, std::string_view name) {
 
 }  // namespace
 
+std::string subscription_create_body(const Client& client, const std::string& topic, const SubscriptionOptions& options) {
+  return json::serialize(to_json(client, client.topic_path(topic), options));
+}
+
 awaitable<void> ensure_topic(Client& client, std::string name) {
   validate_name("topic", name);
   const auto path = client.topic_path(name);

@@ -45,6 +45,10 @@ awaitable<void> ensure_topic(Client& client, std::string name);
 awaitable<SubscriptionInfo> ensure_subscription(Client& client, std::string name, std::string topic,
                                                 SubscriptionOptions options = {});
 
+// The body of the create call; the client keeps it to re-create the subscription after an
+// emulator restart.
+std::string subscription_create_body(const Client& client, const std::string& topic, const SubscriptionOptions& options);
+
 awaitable<bool> topic_exists(Client& client, std::string name);
 awaitable<std::optional<SubscriptionInfo>> get_subscription(Client& client, std::string name);
 // Missing resources are not an error.

@@ -27,6 +27,7 @@ awaitable<void> PubsubComponent::start() {
   // with the emulator the client re-creates topics and subscriptions when a call answers
   // NOT_FOUND. One quick round trip first, so an unreachable server is noticed at once
   // instead of after the whole retry budget.
+  if (client_->uses_emulator()) remember_resources(*client_, app_resources(config_));
   std::string problem;
   try {
     CallOptions once;

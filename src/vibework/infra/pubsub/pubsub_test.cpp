@@ -447,6 +447,19 @@ TEST(PubsubPrivateEmulator, PublishFailsClearlyWhileStoppedAndWorksAfterRestart)
   subscriber.start();
   EXPECT_TRUE(wait_until([&] { return got->load() == 1; }, 20s)) << "the re-created subscription did not get the message";
   io.run(subscriber.stop());
+
+  // A process that started while the emulator was down never ensured anything: the component
+  // registers the app's resources up front, and the first NOT_FOUND creates them all.
+  auto late_config = config;
+  late_config.project_id = unique_name("project");
+  Client late(late_config);
+  remember_resources(late, app_resources(late_config));
+  Publisher late_publisher(late, PublisherOptions::from(late_config));
+  EXPECT_FALSE(io.run(late_publisher.publish(std::string(topics::NOTIFICATIONS), "first")).empty());
+  auto worker = io.run(get_subscription(late, std::string(subscriptions::NOTIFICATIONS_WORKER)));
+  ASSERT_TRUE(worker.has_value());
+  EXPECT_TRUE(worker->options.dead_letter_policy.has_value());
+  EXPECT_TRUE(io.run(check_pubsub_health(late)).is_ok());
 }
 
 }  // namespace

@@ -50,6 +50,13 @@ awaitable<std::vector<std::string>> ensure_resources(Client& client, AppResource
   co_return lines;
 }
 
+void remember_resources(Client& client, const AppResources& resources) {
+  for (const auto& topic : resources.topics) client.remember_topic(client.topic_path(topic));
+  for (const auto& s : resources.subscriptions) {
+    client.remember_subscription(client.subscription_path(s.name), subscription_create_body(client, s.topic, s.options));
+  }
+}
+
 int run_setup_command(const infra::Config& config) {
   asio::io_context io(1);
   try {

@@ -34,6 +34,10 @@ AppResources app_resources(const infra::PubsubConfig& config);
 // Creates (or updates) everything in `resources`; returns one line per resource for the user.
 awaitable<std::vector<std::string>> ensure_resources(Client& client, AppResources resources);
 
+// Registers the resources with the client without calling the server, so that a call that
+// answers NOT_FOUND from the emulator (started, or restarted, after us) re-creates them.
+void remember_resources(Client& client, const AppResources& resources);
+
 // `vibework pubsub setup`: prints what it created, returns the process exit code (0 = ok).
 int run_setup_command(const infra::Config& config);
 
