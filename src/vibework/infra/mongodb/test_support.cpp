@@ -1,5 +1,7 @@
 #include "vibework/infra/mongodb/test_support.hpp"
 
+#include "vibework/testkit/process.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -184,9 +186,7 @@ void PrivateFerret::stop() {
   pid_ = -1;
 }
 
-void PrivateFerret::pause() {
-  if (pid_ > 0) ::kill(pid_, SIGSTOP);
-}
+void PrivateFerret::pause() { testkit::freeze_process(pid_); }
 void PrivateFerret::resume() {
   if (pid_ > 0) ::kill(pid_, SIGCONT);
 }

@@ -2,6 +2,7 @@
 // Test support for the Redis suites: a runtime, a client for the shared server (REDIS_URL),
 // key namespaces per process, and private redis-server processes for the tests that kill,
 // stop or reconfigure a server (never the shared one).
+#include "vibework/testkit/process.hpp"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -128,7 +129,7 @@ class PrivateRedisServer {
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
-  void pause() { ::kill(pid_, SIGSTOP); }   // accepts TCP (kernel backlog) but never answers
+  void pause() { testkit::freeze_process(pid_); }   // accepts TCP (kernel backlog) but never answers
   void resume() { ::kill(pid_, SIGCONT); }
 
  private:
