@@ -25,9 +25,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 IO_THREAD_SETS=${BENCH_IO_THREADS:-"2 10"}
 TABLE_SIZE=${BENCH_TABLE_SIZE:-10000}
 
-# (Warnings are not errors here: GCC 12 at -O2 reports false positives in some files, and a
-# benchmark must not depend on that.)
-cmake --preset release -DVIBEWORK_WERROR=OFF >/dev/null 2>&1
+cmake --preset release >/dev/null 2>&1
 if ! cmake --build --preset release --target mysql_bench -j2 >/tmp/vibework_mysql_bench_build.log 2>&1; then
   echo "building mysql_bench failed; see /tmp/vibework_mysql_bench_build.log" >&2
   exit 1
