@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -104,6 +105,85 @@ struct Bindings {
   std::unordered_set<Connection::Impl*> bound;
 };
 
+// One wait for the server, registered with its io_context's DeadlineSweep while it lasts.
+struct PendingWait {
+  SteadyClock::time_point due;
+  asio::cancellation_signal signal;  // cancels the socket wait
+  std::atomic<bool> fired{false};
+  PendingWait* prev = nullptr;
+  PendingWait* next = nullptr;
+};
+
+// The deadlines of every MySQL wait on one io_context, enforced by one timer: registering a
+// wait is a list insertion, not a timer operation per query. The timer is armed only while
+// something waits, so an io_context with nothing else to do still runs out of work.
+class DeadlineSweep {
+ public:
+  void add(PendingWait& w, const asio::any_io_executor& ex) {
+    std::lock_guard lock(mutex_);
+    w.next = head_;
+    if (head_) head_->prev = &w;
+    head_ = &w;
+    if (!timer_ && !stopped_) timer_.emplace(ex);
+    if (!armed_ || w.due < armed_at_) arm_locked(w.due);
+  }
+
+  void remove(PendingWait& w) noexcept {
+    std::lock_guard lock(mutex_);
+    if (w.prev) w.prev->next = w.next;
+    else if (head_ == &w) head_ = w.next;
+    if (w.next) w.next->prev = w.prev;
+    w.prev = w.next = nullptr;
+    if (!head_ && armed_) {
+      armed_ = false;
+      if (timer_) timer_->cancel();
+    }
+  }
+
+  void shutdown() noexcept {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    armed_ = false;
+    timer_.reset();
+  }
+
+ private:
+  void arm_locked(SteadyClock::time_point at) {
+    if (!timer_) return;
+    armed_ = true;
+    armed_at_ = at;
+    timer_->expires_at(at);  // a previous wait completes with operation_aborted and does nothing
+    timer_->async_wait([this](boost::system::error_code ec) {
+      if (ec != asio::error::operation_aborted) sweep();
+    });
+  }
+
+  // Cancels the waits that are due and re-arms for the earliest of the others.
+  void sweep() {
+    std::lock_guard lock(mutex_);
+    armed_ = false;
+    const auto now = SteadyClock::now();
+    auto next = SteadyClock::time_point::max();
+    for (PendingWait* w = head_; w; w = w->next) {
+      if (w->fired.load(std::memory_order_relaxed)) continue;
+      if (w->due <= now) {
+        w->fired.store(true, std::memory_order_relaxed);
+        w->signal.emit(asio::cancellation_type::all);
+      } else {
+        next = std::min(next, w->due);
+      }
+    }
+    if (next != SteadyClock::time_point::max()) arm_locked(next);
+  }
+
+  std::mutex mutex_;
+  std::optional<asio::steady_timer> timer_;
+  PendingWait* head_ = nullptr;
+  bool armed_ = false;
+  bool stopped_ = false;
+  SteadyClock::time_point armed_at_;
+};
+
 class ContextWatch : public asio::execution_context::service {
  public:
   using key_type = ContextWatch;
@@ -111,11 +191,11 @@ class ContextWatch : public asio::execution_context::service {
   explicit ContextWatch(asio::execution_context& ctx) : service(ctx) {}
   void shutdown() override;
   std::shared_ptr<Bindings> bindings = std::make_shared<Bindings>();
+  DeadlineSweep deadlines;
 };
 
-std::shared_ptr<Bindings> bindings_of(const asio::any_io_executor& ex) {
-  auto& ctx = asio::query(ex, asio::execution::context);
-  return asio::use_service<ContextWatch>(ctx).bindings;
+ContextWatch& watch_of(const asio::any_io_executor& ex) {
+  return asio::use_service<ContextWatch>(asio::query(ex, asio::execution::context));
 }
 
 }  // namespace
@@ -136,6 +216,15 @@ bool is_connection_error(unsigned int e) noexcept {
   }
 }
 
+// One parameter's value, where the statement's binding points.
+struct ParamSlot {
+  std::int64_t integer = 0;
+  double real = 0;
+  MYSQL_TIME time{};
+  std::string text;
+  unsigned long length = 0;
+};
+
 struct Statement {
   MYSQL_STMT* handle = nullptr;
   unsigned long param_count = 0;
@@ -144,6 +233,63 @@ struct Statement {
   std::vector<bool> is_unsigned;
   std::vector<OutCell> cells;
   std::vector<MYSQL_BIND> binds;
+  // Parameters live at stable addresses and stay bound between executions: rebinding makes
+  // the library resend the parameter types and the server set up their conversion again.
+  std::vector<ParamSlot> param_slots;
+  std::vector<MYSQL_BIND> param_binds;
+  bool params_bound = false;
+
+  // Copies the values into the parameter slots; rebinds only when a type or a buffer moved.
+  bool bind_params(const std::vector<Value>& params) {
+    if (param_slots.size() != params.size()) {
+      param_slots = std::vector<ParamSlot>(params.size());
+      param_binds.assign(params.size(), MYSQL_BIND{});
+      params_bound = false;
+    }
+    bool rebind = !params_bound;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      ParamSlot& slot = param_slots[i];
+      enum_field_types type = MYSQL_TYPE_NULL;
+      void* buffer = nullptr;
+      bool is_unsigned = false;
+      std::visit(
+          [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) {
+              type = MYSQL_TYPE_NULL;
+            } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>) {
+              slot.integer = static_cast<std::int64_t>(v);
+              type = MYSQL_TYPE_LONGLONG;
+              buffer = &slot.integer;
+              is_unsigned = std::is_same_v<T, std::uint64_t>;
+            } else if constexpr (std::is_same_v<T, double>) {
+              slot.real = v;
+              type = MYSQL_TYPE_DOUBLE;
+              buffer = &slot.real;
+            } else if constexpr (std::is_same_v<T, std::string>) {
+              slot.text.assign(v);
+              slot.length = static_cast<unsigned long>(v.size());
+              type = MYSQL_TYPE_STRING;
+              buffer = slot.text.data();
+            } else {
+              slot.time = to_mysql_time(v);
+              type = MYSQL_TYPE_DATETIME;
+              buffer = &slot.time;
+            }
+          },
+          params[i]);
+      MYSQL_BIND& b = param_binds[i];
+      if (b.buffer_type != type || b.buffer != buffer || static_cast<bool>(b.is_unsigned) != is_unsigned) {
+        b = MYSQL_BIND{};
+        b.buffer_type = type;
+        b.buffer = buffer;
+        b.is_unsigned = is_unsigned;
+        if (type == MYSQL_TYPE_STRING) b.length = &slot.length;
+        rebind = true;
+      }
+    }
+    return rebind;
+  }
 
   Statement() = default;
   Statement(const Statement&) = delete;
@@ -207,17 +353,6 @@ struct Statement {
   }
 };
 
-// The deadline of the operation in progress on a connection (see Impl::arm).
-struct Watchdog {
-  explicit Watchdog(const asio::any_io_executor& ex) : timer(ex) {}
-  asio::steady_timer timer;
-  asio::cancellation_signal signal;  // cancels the pending socket wait
-  bool armed = false;
-  bool running = false;
-  bool fired = false;
-  SteadyClock::time_point due;
-};
-
 struct Connection::Impl {
   infra::MysqlConfig config;
   MYSQL* mysql = nullptr;
@@ -225,14 +360,14 @@ struct Connection::Impl {
   // Bound to the io_context of the last user and kept bound while idle (no epoll_ctl per
   // query); the pool prefers handing a connection back to the same I/O thread.
   std::unique_ptr<asio::posix::stream_descriptor> socket;
-  std::shared_ptr<Watchdog> watchdog;  // shared with its timer's pending handler
   std::shared_ptr<Bindings> bindings;  // of the io_context the socket is bound to
+  DeadlineSweep* deadlines = nullptr;  // of that io_context; valid while bound
   bool broken = false;
   bool mariadb = true;
   std::uint64_t thread_id = 0;
   std::chrono::seconds wait_timeout{28800};  // the server's, read at connect
   SteadyClock::time_point created = SteadyClock::now();
-  SteadyClock::time_point used = created;
+  SteadyClock::time_point used = created;  // set by the pool when the connection comes back
   struct TextHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
@@ -247,7 +382,7 @@ struct Connection::Impl {
 
   std::string address() const { return config.host + ":" + std::to_string(config.port); }
 
-  // Unregisters the socket (and its watchdog timer) from the io_context it is bound to.
+  // Unregisters the socket from the io_context it is bound to.
   void release_socket() {
     if (!bindings) return;
     auto b = std::move(bindings);
@@ -265,25 +400,23 @@ struct Connection::Impl {
       (void)socket->release();  // the library owns the fd
       socket.reset();
     }
-    if (watchdog) {
-      watchdog->timer.cancel();
-      watchdog.reset();
-    }
+    deadlines = nullptr;
   }
 
   bool bound_to(const asio::any_io_executor& ex) const { return socket && socket->get_executor() == ex; }
 
-  // The socket and the timer live on the caller's io_context, so a query's completions run on
-  // its own thread without a hop through another thread's reactor.
+  // The socket lives on the caller's io_context, so a query's completions run on its own
+  // thread without a hop through another thread's reactor.
   void bind_to(const asio::any_io_executor& ex) {
     const int current = static_cast<int>(mysql_get_socket(mysql));
     if (bound_to(ex) && fd == current) return;
     release_socket();
     fd = current;
-    auto b = bindings_of(ex);
+    ContextWatch& watch = watch_of(ex);
+    auto b = watch.bindings;
     std::lock_guard lock(b->mutex);
     socket = std::make_unique<asio::posix::stream_descriptor>(ex, fd);
-    watchdog = std::make_shared<Watchdog>(ex);
+    deadlines = &watch.deadlines;
     b->bound.insert(this);
     bindings = std::move(b);
   }
@@ -295,8 +428,6 @@ struct Connection::Impl {
     if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
   }
 
-  // Runs one non-blocking library call to completion: start() returns the events the library
-  // waits for (0 = done); cont(events) resumes it.
   // Resumes a non-blocking library call that asked to wait (status != 0) until it completes:
   // awaits the socket events it needs and calls cont(events). Call sites run the *_start
   // function inline, so calls that complete at once (stored results, cached statements) cost
@@ -305,18 +436,18 @@ struct Connection::Impl {
   awaitable<void> finish(int status, Cont cont, const Deadline& deadline) {
     auto ex = co_await asio::this_coro::executor;
     bind_to(ex);
-    Watchdog& w = *watchdog;
-    w.running = true;
-    w.fired = false;
-    w.due = deadline.at;
-    if (!w.armed || w.timer.expiry() > deadline.at) arm(watchdog, deadline.at);
-    struct Done {
-      Watchdog& w;
-      ~Done() { w.running = false; }  // the timer stays armed for the next operation
-    } done{w};
+    PendingWait wait;
+    wait.due = deadline.at;
+    DeadlineSweep& sweep = *deadlines;
+    sweep.add(wait, ex);
+    struct Unregister {
+      DeadlineSweep& sweep;
+      PendingWait& wait;
+      ~Unregister() { sweep.remove(wait); }
+    } unregister{sweep, wait};
 
     while (status != 0) {
-      if (w.fired || SteadyClock::now() >= deadline.at) {
+      if (wait.fired.load(std::memory_order_relaxed)) {
         abandon(status, cont);
         throw_deadline(deadline);
       }
@@ -324,7 +455,7 @@ struct Connection::Impl {
       const bool want_write = (status & MYSQL_WAIT_WRITE) != 0;
       co_await socket->async_wait(
           want_write ? asio::posix::stream_descriptor::wait_write : asio::posix::stream_descriptor::wait_read,
-          asio::bind_cancellation_slot(w.signal.slot(), asio::redirect_error(use_awaitable, ec)));
+          asio::bind_cancellation_slot(wait.signal.slot(), asio::redirect_error(use_awaitable, ec)));
       if (ec == asio::error::operation_aborted) continue;  // the deadline: handled at the loop top
       if (ec) {
         abandon(status, cont);
@@ -333,25 +464,6 @@ struct Connection::Impl {
       }
       status = cont(want_write ? MYSQL_WAIT_WRITE : MYSQL_WAIT_READ);
     }
-  }
-
-  // (Re)arms the watchdog's timer for `at`. A firing before the running operation's deadline
-  // re-arms for it, so one timer serves every operation of a lease (the pool parks it when the
-  // lease ends: Connection::park).
-  static void arm(const std::shared_ptr<Watchdog>& wd, SteadyClock::time_point at) {
-    wd->timer.expires_at(at);
-    wd->armed = true;
-    wd->timer.async_wait([wd](boost::system::error_code ec) {
-      if (ec == asio::error::operation_aborted) return;  // re-armed, or the connection moved on
-      wd->armed = false;
-      if (!wd->running) return;
-      if (SteadyClock::now() >= wd->due) {
-        wd->fired = true;
-        wd->signal.emit(asio::cancellation_type::all);
-      } else {
-        arm(wd, wd->due);
-      }
-    });
   }
 
   template <typename Cont>
@@ -403,10 +515,13 @@ struct Connection::Impl {
 };
 
 void ContextWatch::shutdown() {
-  std::lock_guard lock(bindings->mutex);
-  bindings->alive = false;
-  for (Connection::Impl* impl : bindings->bound) impl->release_locked();
-  bindings->bound.clear();
+  {
+    std::lock_guard lock(bindings->mutex);
+    bindings->alive = false;
+    for (Connection::Impl* impl : bindings->bound) impl->release_locked();
+    bindings->bound.clear();
+  }
+  deadlines.shutdown();
 }
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -466,38 +581,10 @@ awaitable<ResultSet> Connection::execute(std::string_view sql, const std::vector
         "mysql", fmt::format("statement has {} placeholders but {} values were given", st->param_count, params.size()));
   }
 
-  std::vector<MYSQL_BIND> in(params.size(), MYSQL_BIND{});
-  std::vector<MYSQL_TIME> times(params.size());
-  std::vector<unsigned long> lengths(params.size());
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    auto& b = in[i];
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::monostate>) {
-            b.buffer_type = MYSQL_TYPE_NULL;
-          } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>) {
-            b.buffer_type = MYSQL_TYPE_LONGLONG;
-            b.buffer = const_cast<T*>(&v);
-            b.is_unsigned = std::is_same_v<T, std::uint64_t>;
-          } else if constexpr (std::is_same_v<T, double>) {
-            b.buffer_type = MYSQL_TYPE_DOUBLE;
-            b.buffer = const_cast<double*>(&v);
-          } else if constexpr (std::is_same_v<T, std::string>) {
-            b.buffer_type = MYSQL_TYPE_STRING;
-            b.buffer = const_cast<char*>(v.data());
-            lengths[i] = static_cast<unsigned long>(v.size());
-            b.buffer_length = lengths[i];
-            b.length = &lengths[i];
-          } else {
-            times[i] = to_mysql_time(v);
-            b.buffer_type = MYSQL_TYPE_DATETIME;
-            b.buffer = &times[i];
-          }
-        },
-        params[i]);
+  if (st->bind_params(params)) {
+    if (!params.empty() && mysql_stmt_bind_param(h, st->param_binds.data())) c.fail_statement(h);
+    st->params_bound = true;
   }
-  if (!in.empty() && mysql_stmt_bind_param(h, in.data())) c.fail_statement(h);
 
   int rc = 0;
   if (const int s = mysql_stmt_execute_start(&rc, h); s != 0) {
@@ -610,7 +697,6 @@ awaitable<ResultSet> Connection::execute_text(std::string_view sql, Deadline dea
     if (next > 0) c.fail_connection();
     if (next < 0) break;
   }
-  c.used = SteadyClock::now();
   co_return result;
 }
 
@@ -621,7 +707,6 @@ awaitable<void> Connection::ping(Deadline deadline) {
     co_await c.finish(s, [&](int ev) { return mysql_ping_cont(&rc, c.mysql, ev); }, deadline);
   }
   if (rc != 0) c.fail_connection();
-  c.used = SteadyClock::now();
 }
 
 void Connection::close() noexcept {
@@ -638,12 +723,6 @@ void Connection::close() noexcept {
 
 bool Connection::broken() const noexcept { return impl_->broken; }
 void Connection::mark_broken() noexcept { impl_->broken = true; }
-void Connection::park() noexcept {
-  if (auto& w = impl_->watchdog; w && w->armed) {
-    w->timer.cancel();  // a pending timer would keep its io_context from running out of work
-    w->armed = false;
-  }
-}
 bool Connection::bound_to(const asio::any_io_executor& ex) const noexcept { return impl_->bound_to(ex); }
 
 bool Connection::idle_socket_is_healthy() const noexcept {
@@ -660,7 +739,7 @@ bool Connection::is_mariadb() const noexcept { return impl_->mariadb; }
 std::size_t Connection::cached_statements() const noexcept { return impl_->statements.size(); }
 SteadyClock::time_point Connection::created_at() const noexcept { return impl_->created; }
 SteadyClock::time_point Connection::last_used() const noexcept { return impl_->used; }
-void Connection::touch() noexcept { impl_->used = SteadyClock::now(); }
+void Connection::touch(SteadyClock::time_point now) noexcept { impl_->used = now; }
 
 std::size_t ResultSet::column_index(std::string_view name) const {
   for (std::size_t i = 0; i < columns.size(); ++i) {

@@ -55,8 +55,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   awaitable<void> ping(Deadline deadline);
 
   bool broken() const noexcept;
-  // Called when the connection goes idle: stops its deadline timer (the socket stays bound).
-  void park() noexcept;
   // Is the socket registered with this executor's io_context (the last user's thread)?
   bool bound_to(const asio::any_io_executor& ex) const noexcept;
   // Marks the connection unusable (e.g. a transaction was abandoned mid-way): the pool closes it
@@ -72,7 +70,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   SteadyClock::time_point created_at() const noexcept;
   SteadyClock::time_point last_used() const noexcept;
-  void touch() noexcept;
+  void touch(SteadyClock::time_point now) noexcept;  // the pool stamps it when the lease ends
 
   // Sends COM_QUIT (no answer is awaited) and closes the socket. Idempotent.
   void close() noexcept;

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/post.hpp>
@@ -81,8 +82,7 @@ struct Pool::State {
   }
 
   // Takes idle connections that stayed idle too long out of the pool. Caller holds the lock.
-  void collect_stale_locked(std::vector<std::shared_ptr<Connection>>& out) {
-    const auto now = SteadyClock::now();
+  void collect_stale_locked(SteadyClock::time_point now, std::vector<std::shared_ptr<Connection>>& out) {
     while (!idle.empty() && now - idle.front()->last_used() > max_idle(*idle.front())) {
       out.push_back(std::move(idle.front()));
       idle.pop_front();
@@ -104,13 +104,14 @@ struct Pool::State {
       discard(std::move(conn));
       return;
     }
-    conn->park();
+    const auto now = SteadyClock::now();
+    conn->touch(now);
     std::vector<std::shared_ptr<Connection>> stale;
     {
       std::lock_guard lock(mutex);
       if (!closing) {
         idle.push_back(std::move(conn));
-        collect_stale_locked(stale);
+        collect_stale_locked(now, stale);
         dispatch_locked();
         conn.reset();
       } else {
@@ -188,9 +189,9 @@ PoolStats Pool::stats() const {
 awaitable<Pool::Lease> Pool::acquire() {
   State& st = *state_;
   const auto& cfg = st.config;
-  const auto started = SteadyClock::now();
-  const auto deadline = started + cfg.acquire_timeout;
   auto ex = co_await asio::this_coro::executor;
+  SteadyClock::time_point now;
+  std::optional<SteadyClock::time_point> started;  // of the first wait in the queue
 
   for (;;) {
     std::shared_ptr<Connection> conn;
@@ -202,7 +203,8 @@ awaitable<Pool::Lease> Pool::acquire() {
       if (st.closing) {
         throw UnavailableError("mysql", "the connection pool is closed (the service is shutting down)");
       }
-      st.collect_stale_locked(stale);
+      now = SteadyClock::now();
+      st.collect_stale_locked(now, stale);
       if (!st.idle.empty()) {
         // Prefer the most recently used connection already bound to this I/O thread.
         auto pick = std::prev(st.idle.end());
@@ -234,6 +236,8 @@ awaitable<Pool::Lease> Pool::acquire() {
     for (auto& s : stale) s->close();
 
     if (waiter) {
+      if (!started) started = now;
+      const auto deadline = *started + cfg.acquire_timeout;
       boost::system::error_code ec;
       waiter->timer.expires_at(deadline);
       co_await waiter->timer.async_wait(asio::redirect_error(use_awaitable, ec));
@@ -255,7 +259,7 @@ awaitable<Pool::Lease> Pool::acquire() {
           if (SteadyClock::now() >= deadline) {
             st.throw_exhausted(fmt::format(
                 "waited {} ms for one of {}",
-                std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started).count(),
+                std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - *started).count(),
                 cfg.connection_limit));
           }
           if (ec == asio::error::operation_aborted) throw boost::system::system_error(ec);  // caller cancelled
@@ -288,11 +292,12 @@ awaitable<Pool::Lease> Pool::acquire() {
     }
 
     // An idle connection: make sure the server did not drop it while it sat in the pool.
-    if (!conn->idle_socket_is_healthy() || SteadyClock::now() - conn->last_used() > st.max_idle(*conn)) {
+    const auto idle_for = now - conn->last_used();
+    if (!conn->idle_socket_is_healthy() || idle_for > st.max_idle(*conn)) {
       st.discard(std::move(conn));
       continue;
     }
-    if (SteadyClock::now() - conn->last_used() > kValidateAfterIdle) {
+    if (idle_for > kValidateAfterIdle) {
       bool alive = true;
       try {
         co_await conn->ping(Deadline::after(cfg.connect_timeout, "ping"));

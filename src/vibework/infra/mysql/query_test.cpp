@@ -310,6 +310,36 @@ TEST_F(MysqlQueryTest, StatementsArePreparedOncePerConnection) {
   }());
 }
 
+// A cached statement keeps its parameter bindings between executions; they must follow values
+// whose type, nullness or size changes from one execution to the next.
+TEST_F(MysqlQueryTest, ReusedStatementFollowsChangingParameterTypes) {
+  run_async([&]() -> awaitable<void> {
+    const std::string sql = "SELECT ? AS v, ? IS NULL AS n";
+    const std::string long_text(5000, 'x');
+    const std::vector<Value> values = {Value(std::int64_t{-7}), Value(std::uint64_t{18446744073709551615u}),
+                                       Value(std::monostate{}), Value(std::string("short")), Value(long_text),
+                                       Value(std::string("again short")), Value(2.5), Value(ms(1'700'000'000'123)),
+                                       Value(std::int64_t{42})};
+    for (const Value& v : values) {
+      std::vector<Value> params{v, v};
+      const ResultSet rs = co_await db_.execute(sql, std::move(params));
+      EXPECT_EQ(std::get<std::int64_t>(rs.cell(0, 1)), is_null(v) ? 1 : 0);
+      if (const auto* text = std::get_if<std::string>(&v)) {
+        EXPECT_EQ(std::get<std::string>(rs.cell(0, 0)), *text);
+      } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+        EXPECT_EQ(std::get<std::int64_t>(rs.cell(0, 0)), *i);
+      } else if (const auto* u = std::get_if<std::uint64_t>(&v)) {
+        EXPECT_EQ(std::get<std::uint64_t>(rs.cell(0, 0)), *u);
+      } else if (is_null(v)) {
+        EXPECT_TRUE(is_null(rs.cell(0, 0)));
+      }
+    }
+    // One statement served all of them.
+    auto lease = co_await db_.pool().acquire();
+    EXPECT_GE(lease->cached_statements(), 1u);
+  }());
+}
+
 // ---- the auth schema ----
 
 TEST_F(MysqlQueryTest, AuthSchemaMatchesEmailsExactly) {

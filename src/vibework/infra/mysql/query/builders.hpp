@@ -57,19 +57,19 @@ namespace detail {
 template <typename Row>
 awaitable<std::vector<Row>> fetch_all(QueryRunner& runner, const Table<Row>& table, std::string sql,
                                       std::vector<Value> params) {
-  const ResultSet rs = co_await run_statement(runner, std::move(sql), std::move(params));
+  ResultSet rs = co_await run_statement(runner, std::move(sql), std::move(params));
   std::vector<Row> rows;
   rows.reserve(rs.row_count());
-  for (std::size_t r = 0; r < rs.row_count(); ++r) rows.push_back(read_row(table, rs, r));
+  for (std::size_t r = 0; r < rs.row_count(); ++r) rows.push_back(take_row(table, rs, r));
   co_return rows;
 }
 
 template <typename Row>
 awaitable<std::optional<Row>> fetch_first(QueryRunner& runner, const Table<Row>& table, std::string sql,
                                           std::vector<Value> params) {
-  const ResultSet rs = co_await run_statement(runner, std::move(sql), std::move(params));
+  ResultSet rs = co_await run_statement(runner, std::move(sql), std::move(params));
   if (rs.row_count() == 0) co_return std::nullopt;
-  co_return read_row(table, rs, 0);
+  co_return take_row(table, rs, 0);
 }
 
 template <typename Row>
@@ -132,14 +132,21 @@ class Select {
 
  private:
   std::pair<std::string, std::vector<Value>> build(std::optional<std::uint64_t> limit) const {
-    std::string sql = "SELECT " + table_->select_list() + " FROM " + table_->quoted_table_name();
+    const std::string& columns = table_->select_list();
+    const std::string& name = table_->quoted_table_name();
+    std::string sql;
+    sql.reserve(40 + columns.size() + name.size() + (where_ ? where_->sql.size() : 0) + order_.size());
+    sql.append("SELECT ").append(columns).append(" FROM ").append(name);
     std::vector<Value> params;
+    params.reserve((where_ ? where_->params.size() : 0) + 2);
     if (where_) {
-      sql += " WHERE " + where_->sql;
-      params = where_->params;
+      sql.append(" WHERE ").append(where_->sql);
+      params.insert(params.end(), where_->params.begin(), where_->params.end());
     }
-    if (!order_.empty()) sql += " ORDER BY " + order_;
-    if (limit || offset_) {
+    if (!order_.empty()) sql.append(" ORDER BY ").append(order_);
+    if (limit == 1 && !offset_) {
+      sql += " LIMIT 1";  // first(): a constant, one parameter less to send and convert
+    } else if (limit || offset_) {
       sql += " LIMIT ?";
       params.emplace_back(limit.value_or(UINT64_C(18446744073709551615)));
       if (offset_) {

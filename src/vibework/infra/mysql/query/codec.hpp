@@ -128,5 +128,14 @@ T from_value(const Value& v, std::string_view column) {
   }
 }
 
+// from_value, moving text out of the cell instead of copying it.
+template <typename T>
+T take_value(Value& v, std::string_view column) {
+  if constexpr (std::same_as<T, std::string> || std::same_as<T, std::optional<std::string>>) {
+    if (auto* s = std::get_if<std::string>(&v)) return std::move(*s);
+  }
+  return from_value<T>(v, column);
+}
+
 }  // namespace codec
 }  // namespace vibework::mysql

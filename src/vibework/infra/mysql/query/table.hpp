@@ -120,16 +120,16 @@ void append_row_values(const Row& row, std::vector<Value>& out) {
   });
 }
 
-// Reads one row of a result whose columns are the table's columns in member order, starting at
-// `first` in the flat cell array.
+// Takes one row out of a result whose columns are the table's columns in member order (text
+// cells are moved, not copied).
 template <typename Row>
-Row read_row(const Table<Row>& table, const ResultSet& rs, std::size_t row) {
+Row take_row(const Table<Row>& table, ResultSet& rs, std::size_t row) {
   Row out{};
   std::size_t i = 0;
   const std::size_t base = row * rs.columns.size();
   boost::mp11::mp_for_each<described_members<Row>>([&](auto d) {
     using T = std::remove_cvref_t<decltype(out.*d.pointer)>;
-    out.*d.pointer = codec::from_value<T>(rs.cells[base + i], table.column_name(i));
+    out.*d.pointer = codec::take_value<T>(rs.cells[base + i], table.column_name(i));
     ++i;
   });
   return out;
