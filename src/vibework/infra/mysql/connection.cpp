@@ -194,10 +194,6 @@ class ContextWatch : public asio::execution_context::service {
   DeadlineSweep deadlines;
 };
 
-ContextWatch& watch_of(const asio::any_io_executor& ex) {
-  return asio::use_service<ContextWatch>(asio::query(ex, asio::execution::context));
-}
-
 }  // namespace
 
 bool is_connection_error(unsigned int e) noexcept {
@@ -362,6 +358,8 @@ struct Connection::Impl {
   std::unique_ptr<asio::posix::stream_descriptor> socket;
   std::shared_ptr<Bindings> bindings;  // of the io_context the socket is bound to
   DeadlineSweep* deadlines = nullptr;  // of that io_context; valid while bound
+  // That io_context while bound; read by the pool from any thread.
+  std::atomic<const asio::execution_context*> context{nullptr};
   bool broken = false;
   bool mariadb = true;
   std::uint64_t thread_id = 0;
@@ -401,22 +399,27 @@ struct Connection::Impl {
       socket.reset();
     }
     deadlines = nullptr;
+    context.store(nullptr, std::memory_order_relaxed);
   }
 
-  bool bound_to(const asio::any_io_executor& ex) const { return socket && socket->get_executor() == ex; }
+  bool bound_to(const asio::execution_context& ctx) const {
+    return socket && context.load(std::memory_order_relaxed) == &ctx;
+  }
 
   // The socket lives on the caller's io_context, so a query's completions run on its own
   // thread without a hop through another thread's reactor.
   void bind_to(const asio::any_io_executor& ex) {
     const int current = static_cast<int>(mysql_get_socket(mysql));
-    if (bound_to(ex) && fd == current) return;
+    auto& ctx = asio::query(ex, asio::execution::context);
+    if (bound_to(ctx) && fd == current) return;
     release_socket();
     fd = current;
-    ContextWatch& watch = watch_of(ex);
+    ContextWatch& watch = asio::use_service<ContextWatch>(ctx);
     auto b = watch.bindings;
     std::lock_guard lock(b->mutex);
     socket = std::make_unique<asio::posix::stream_descriptor>(ex, fd);
     deadlines = &watch.deadlines;
+    context.store(&ctx, std::memory_order_relaxed);
     b->bound.insert(this);
     bindings = std::move(b);
   }
@@ -723,7 +726,9 @@ void Connection::close() noexcept {
 
 bool Connection::broken() const noexcept { return impl_->broken; }
 void Connection::mark_broken() noexcept { impl_->broken = true; }
-bool Connection::bound_to(const asio::any_io_executor& ex) const noexcept { return impl_->bound_to(ex); }
+const asio::execution_context* Connection::bound_context() const noexcept {
+  return impl_->context.load(std::memory_order_relaxed);
+}
 
 bool Connection::idle_socket_is_healthy() const noexcept {
   const int fd = static_cast<int>(mysql_get_socket(impl_->mysql));

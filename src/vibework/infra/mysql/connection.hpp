@@ -55,8 +55,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   awaitable<void> ping(Deadline deadline);
 
   bool broken() const noexcept;
-  // Is the socket registered with this executor's io_context (the last user's thread)?
-  bool bound_to(const asio::any_io_executor& ex) const noexcept;
+  // The io_context its socket is registered with (the last user's thread), or null.
+  const asio::execution_context* bound_context() const noexcept;
   // Marks the connection unusable (e.g. a transaction was abandoned mid-way): the pool closes it
   // instead of reusing it, and the server rolls back whatever was open.
   void mark_broken() noexcept;

@@ -1,12 +1,14 @@
 #include "vibework/infra/mysql/pool.hpp"
 
+#include <array>
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <exception>
-#include <iterator>
 #include <list>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/post.hpp>
@@ -22,36 +24,61 @@ namespace vibework::mysql {
 using infra::PoolExhaustedError;
 using infra::UnavailableError;
 
+// A connection of the pool. The reference to the pool is taken once, when the connection is
+// opened: leases move slots around and never touch a reference count shared between threads.
+struct Pool::Slot {
+  std::shared_ptr<State> pool;
+  std::shared_ptr<Connection> conn;
+};
+
 namespace {
+using SlotPtr = std::unique_ptr<Pool::Slot>;
+
 // What a queued acquire is handed: a connection, or the right to open one.
 struct Waiter {
-  explicit Waiter(const asio::any_io_executor& ex) : executor(ex), timer(ex) {}
+  Waiter(const asio::any_io_executor& ex, const asio::execution_context* ctx) : executor(ex), context(ctx), timer(ex) {}
   asio::any_io_executor executor;
-  asio::steady_timer timer;            // touched only on `executor`
-  std::shared_ptr<Connection> connection;  // granted under the lock
-  bool slot = false;                   // granted: may open a new connection
-  bool closed = false;                 // the pool closed while waiting
-  bool connect_only = false;           // waiting is off: wait for a connect slot, never for a busy connection
-  bool rejected = false;               // connect_only and the pool filled up
+  const asio::execution_context* context;  // the waiter's io_context: connections bound there are preferred
+  asio::steady_timer timer;                 // touched only on `executor`
+  SlotPtr connection;                       // granted under the lock
+  bool slot = false;                        // granted: may open a new connection
+  bool closed = false;                      // the pool closed while waiting
+  bool connect_only = false;  // waiting is off: wait for a connect slot, never for a busy connection
+  bool rejected = false;      // connect_only and the pool filled up
 };
 
 void wake(const std::shared_ptr<Waiter>& w) {
   // expires_at(min) wakes a pending wait and makes a wait that has not started yet return at once.
   asio::post(w->executor, [w] { w->timer.expires_at(SteadyClock::time_point::min()); });
 }
+
+// The idle connections bound to one io_context. Its own thread takes the mutex on every
+// acquire and return; other threads only when they run out (steal) or the pool closes.
+struct Shard {
+  std::atomic<const asio::execution_context*> context{nullptr};
+  std::mutex mutex;
+  std::deque<SlotPtr> idle;  // back = most recently used
+};
 }  // namespace
 
 struct Pool::State {
   explicit State(infra::MysqlConfig c) : config(std::move(c)) {}
   infra::MysqlConfig config;
+
+  // One shard per io_context, up to kShards; more io_contexts share the last one.
+  static constexpr std::size_t kShards = 16;
+  std::array<Shard, kShards> shards;
+  std::atomic<std::size_t> shard_count{0};
+
+  // Everything else: opening, waiting, closing, counters.
   mutable std::mutex mutex;
-  std::deque<std::shared_ptr<Connection>> idle;  // back = most recently used
   std::list<std::shared_ptr<Waiter>> waiters;
+  std::atomic<std::size_t> waiting{0};  // acquires in the slow path or queued; read by give_back without the lock
+  std::atomic<bool> closing{false};
   std::size_t open = 0;  // includes connections being opened
   std::size_t connecting = 0;
   std::size_t opened_total = 0;
   std::size_t discarded_total = 0;
-  bool closing = false;
 
   // How long a connection may sit idle: idle_timeout, and always well before the server's
   // wait_timeout would close it under us.
@@ -59,14 +86,66 @@ struct Pool::State {
     const auto server = std::chrono::duration_cast<std::chrono::milliseconds>(c.server_wait_timeout()) * 3 / 4;
     return server.count() > 0 ? std::min(config.idle_timeout, server) : config.idle_timeout;
   }
+  bool is_stale(const Slot& s, SteadyClock::time_point now) const {
+    return now - s.conn->last_used() > max_idle(*s.conn);
+  }
+
+  Shard& shard_for(const asio::execution_context* ctx) {
+    const std::size_t n = shard_count.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (shards[i].context.load(std::memory_order_relaxed) == ctx) return shards[i];
+    }
+    std::lock_guard lock(mutex);
+    const std::size_t m = shard_count.load(std::memory_order_relaxed);
+    for (std::size_t i = n; i < m; ++i) {
+      if (shards[i].context.load(std::memory_order_relaxed) == ctx) return shards[i];
+    }
+    if (m == kShards) return shards[kShards - 1];
+    shards[m].context.store(ctx, std::memory_order_relaxed);
+    shard_count.store(m + 1, std::memory_order_release);
+    return shards[m];
+  }
+
+  // Moves the connections idle for too long (the front) to `stale`. Caller holds shard.mutex.
+  void collect_stale(Shard& shard, SteadyClock::time_point now, std::vector<SlotPtr>& stale) const {
+    while (!shard.idle.empty() && is_stale(*shard.idle.front(), now)) {
+      stale.push_back(std::move(shard.idle.front()));
+      shard.idle.pop_front();
+    }
+  }
+
+  // The most recently used idle connection of `shard`; stale ones at the front are moved to
+  // `stale` (the caller counts them, under the lock, with forget_stale_locked).
+  SlotPtr take_from(Shard& shard, SteadyClock::time_point now, std::vector<SlotPtr>& stale) {
+    std::lock_guard lock(shard.mutex);
+    collect_stale(shard, now, stale);
+    if (shard.idle.empty()) return nullptr;
+    SlotPtr s = std::move(shard.idle.back());
+    shard.idle.pop_back();
+    return s;
+  }
+
+  // An idle connection from any shard, `preferred` first. Stale ones found on the way are
+  // moved to `stale` and counted as closed. Caller holds the lock.
+  SlotPtr take_any_locked(Shard* preferred, SteadyClock::time_point now, std::vector<SlotPtr>& stale) {
+    const std::size_t before = stale.size();
+    SlotPtr found = preferred ? take_from(*preferred, now, stale) : nullptr;
+    const std::size_t n = shard_count.load(std::memory_order_acquire);
+    for (std::size_t i = 0; !found && i < n; ++i) {
+      if (&shards[i] != preferred) found = take_from(shards[i], now, stale);
+    }
+    open -= stale.size() - before;
+    discarded_total += stale.size() - before;
+    return found;
+  }
 
   // Hands idle connections and free slots to queued acquires. Caller holds the lock.
-  void dispatch_locked() {
+  void dispatch_locked(std::vector<SlotPtr>& stale) {
+    const auto now = SteadyClock::now();
     while (!waiters.empty()) {
       auto& w = waiters.front();
-      if (!idle.empty()) {
-        w->connection = std::move(idle.back());
-        idle.pop_back();
+      if (SlotPtr s = take_any_locked(&shard_for_locked(w->context), now, stale)) {
+        w->connection = std::move(s);
       } else if (open < config.connection_limit && connecting < kMaxConcurrentConnects) {
         ++open;
         ++connecting;
@@ -74,58 +153,109 @@ struct Pool::State {
       } else if (w->connect_only && open >= config.connection_limit) {
         w->rejected = true;
       } else {
-        return;
+        break;
       }
       wake(w);
       waiters.pop_front();
     }
+    waiting.store(waiters.size(), std::memory_order_seq_cst);
   }
 
-  // Takes idle connections that stayed idle too long out of the pool. Caller holds the lock.
-  void collect_stale_locked(SteadyClock::time_point now, std::vector<std::shared_ptr<Connection>>& out) {
-    while (!idle.empty() && now - idle.front()->last_used() > max_idle(*idle.front())) {
-      out.push_back(std::move(idle.front()));
-      idle.pop_front();
+  // shard_for, for a caller that already holds the lock (it never registers a new shard).
+  Shard& shard_for_locked(const asio::execution_context* ctx) {
+    const std::size_t n = shard_count.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (shards[i].context.load(std::memory_order_relaxed) == ctx) return shards[i];
+    }
+    return shards[n == 0 ? 0 : n - 1];
+  }
+
+  // Counts stale connections taken out of the shards as closed. Caller holds the lock.
+  void forget_stale_locked(const std::vector<SlotPtr>& stale) {
+    open -= stale.size();
+    discarded_total += stale.size();
+  }
+
+  // Closes connections outside every lock (COM_QUIT is one small write).
+  static void close_all(std::vector<SlotPtr>& slots) {
+    for (auto& s : slots) s->conn->close();
+    slots.clear();
+  }
+
+  void discard(SlotPtr slot) {
+    slot->conn->close();
+    std::vector<SlotPtr> stale;
+    {
+      std::lock_guard lock(mutex);
       --open;
       ++discarded_total;
+      dispatch_locked(stale);
     }
+    close_all(stale);
   }
 
-  void discard(std::shared_ptr<Connection> conn) {
-    conn->close();
-    std::lock_guard lock(mutex);
-    --open;
-    ++discarded_total;
-    dispatch_locked();
-  }
-
-  void give_back(std::shared_ptr<Connection> conn) {
-    if (conn->broken()) {
-      discard(std::move(conn));
+  void give_back(SlotPtr slot) {
+    if (slot->conn->broken()) {
+      discard(std::move(slot));
+      return;
+    }
+    if (closing.load(std::memory_order_acquire)) {
+      slot->conn->close();
+      std::lock_guard lock(mutex);
+      --open;
       return;
     }
     const auto now = SteadyClock::now();
-    conn->touch(now);
-    std::vector<std::shared_ptr<Connection>> stale;
+    slot->conn->touch(now);
+    Shard& shard = shard_for(slot->conn->bound_context());
+    std::vector<SlotPtr> stale;
+    {
+      std::lock_guard lock(shard.mutex);
+      shard.idle.push_back(std::move(slot));
+      collect_stale(shard, now, stale);
+    }
+    // An acquire in the slow path announces itself in `waiting` before it looks at the shards
+    // (under their mutexes): either it sees the connection just returned, or this sees it.
+    if (stale.empty() && waiting.load(std::memory_order_seq_cst) == 0 && !closing.load(std::memory_order_acquire)) {
+      return;  // the fast path
+    }
     {
       std::lock_guard lock(mutex);
-      if (!closing) {
-        idle.push_back(std::move(conn));
-        collect_stale_locked(now, stale);
-        dispatch_locked();
-        conn.reset();
+      forget_stale_locked(stale);
+      if (closing.load(std::memory_order_relaxed)) {
+        // close() may have swept this shard before the push: take back what is left.
+        std::lock_guard shard_lock(shard.mutex);
+        open -= shard.idle.size();
+        for (auto& s : shard.idle) stale.push_back(std::move(s));
+        shard.idle.clear();
       } else {
-        --open;
+        dispatch_locked(stale);
       }
     }
-    if (conn) conn->close();
-    for (auto& s : stale) s->close();
+    close_all(stale);  // may release the last reference to this state: nothing after it
   }
 
   void give_back_slot() {
-    std::lock_guard lock(mutex);
-    --open;
-    dispatch_locked();
+    std::vector<SlotPtr> stale;
+    {
+      std::lock_guard lock(mutex);
+      --open;
+      dispatch_locked(stale);
+    }
+    close_all(stale);
+  }
+
+  // Takes every idle connection out of the pool. Caller holds the lock.
+  std::vector<SlotPtr> take_all_idle_locked() {
+    std::vector<SlotPtr> out;
+    const std::size_t n = shard_count.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::lock_guard shard_lock(shards[i].mutex);
+      for (auto& s : shards[i].idle) out.push_back(std::move(s));
+      shards[i].idle.clear();
+    }
+    open -= out.size();
+    return out;
   }
 
   [[noreturn]] void throw_exhausted(std::string why) const {
@@ -137,38 +267,45 @@ struct Pool::State {
   }
 };
 
+Pool::Lease::Lease() noexcept = default;
+Pool::Lease::Lease(std::unique_ptr<Slot> slot) noexcept : slot_(std::move(slot)), conn_(slot_->conn.get()) {}
+Pool::Lease::Lease(Lease&& other) noexcept : slot_(std::move(other.slot_)), conn_(std::exchange(other.conn_, nullptr)) {}
+
+Pool::Lease::~Lease() { reset(); }
+
 Pool::Lease& Pool::Lease::operator=(Lease&& other) noexcept {
   if (this != &other) {
     reset();
-    pool_ = std::move(other.pool_);
-    conn_ = std::move(other.conn_);
+    slot_ = std::move(other.slot_);
+    conn_ = std::exchange(other.conn_, nullptr);
   }
   return *this;
 }
 
 void Pool::Lease::reset() noexcept {
-  if (conn_ && pool_) {
-    try {
-      pool_->give_back(std::move(conn_));
-    } catch (...) {
-      // give_back only allocates; nothing sensible to do if that fails
-    }
+  conn_ = nullptr;
+  if (!slot_) return;
+  State* pool = slot_->pool.get();
+  try {
+    pool->give_back(std::move(slot_));
+  } catch (...) {
+    // give_back only allocates; nothing sensible to do if that fails
   }
-  conn_.reset();
-  pool_.reset();
+  slot_.reset();
 }
 
 Pool::Pool(infra::MysqlConfig config) : state_(std::make_shared<State>(std::move(config))) {}
 
 Pool::~Pool() {
-  std::deque<std::shared_ptr<Connection>> idle;
+  std::vector<SlotPtr> idle;
   {
     std::lock_guard lock(state_->mutex);
-    state_->closing = true;
-    idle.swap(state_->idle);
-    state_->open -= idle.size();
+    state_->closing.store(true, std::memory_order_release);
+    idle = state_->take_all_idle_locked();
   }
-  for (auto& c : idle) c->close();
+  // Idle slots hold the state; closing them here breaks that cycle. Leases still out close
+  // their connection when they come back.
+  State::close_all(idle);
 }
 
 const infra::MysqlConfig& Pool::config() const noexcept { return state_->config; }
@@ -177,7 +314,11 @@ PoolStats Pool::stats() const {
   std::lock_guard lock(state_->mutex);
   PoolStats s;
   s.open = state_->open;
-  s.idle = state_->idle.size();
+  const std::size_t n = state_->shard_count.load(std::memory_order_acquire);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::lock_guard shard_lock(state_->shards[i].mutex);
+    s.idle += state_->shards[i].idle.size();
+  }
   s.connecting = state_->connecting;
   s.in_use = s.open - s.idle - s.connecting;
   s.waiting = state_->waiters.size();
@@ -190,50 +331,58 @@ awaitable<Pool::Lease> Pool::acquire() {
   State& st = *state_;
   const auto& cfg = st.config;
   auto ex = co_await asio::this_coro::executor;
-  SteadyClock::time_point now;
+  const asio::execution_context* ctx = &asio::query(ex, asio::execution::context);
+  Shard& home = st.shard_for(ctx);
   std::optional<SteadyClock::time_point> started;  // of the first wait in the queue
 
   for (;;) {
-    std::shared_ptr<Connection> conn;
+    if (st.closing.load(std::memory_order_acquire)) {
+      throw UnavailableError("mysql", "the connection pool is closed (the service is shutting down)");
+    }
+    auto now = SteadyClock::now();
+    std::vector<SlotPtr> stale;
+    SlotPtr conn = st.take_from(home, now, stale);  // the fast path: this thread's own list
     bool slot = false;
     std::shared_ptr<Waiter> waiter;
-    std::vector<std::shared_ptr<Connection>> stale;
-    {
+    if (!conn || !stale.empty()) {
       std::lock_guard lock(st.mutex);
-      if (st.closing) {
+      st.forget_stale_locked(stale);
+      if (st.closing.load(std::memory_order_relaxed)) {
+        if (conn) stale.push_back(std::move(conn));
+        State::close_all(stale);
         throw UnavailableError("mysql", "the connection pool is closed (the service is shutting down)");
       }
-      now = SteadyClock::now();
-      st.collect_stale_locked(now, stale);
-      if (!st.idle.empty()) {
-        // Prefer the most recently used connection already bound to this I/O thread.
-        auto pick = std::prev(st.idle.end());
-        for (auto it = st.idle.rbegin(); it != st.idle.rend(); ++it) {
-          if ((*it)->bound_to(ex)) {
-            pick = std::prev(it.base());
-            break;
+      if (!conn) {
+        // Announce the wait before looking at the other threads' lists (see give_back).
+        st.waiting.store(st.waiters.size() + 1, std::memory_order_seq_cst);
+        conn = st.take_any_locked(nullptr, now, stale);
+        if (!conn) {
+          if (st.open < cfg.connection_limit && st.connecting < kMaxConcurrentConnects) {
+            ++st.open;
+            ++st.connecting;
+            slot = true;
+          } else if (!cfg.wait_for_connections && st.open >= cfg.connection_limit) {
+            // (Below the limit, a caller only waits for one of the capped connects to finish.)
+            st.waiting.store(st.waiters.size(), std::memory_order_seq_cst);
+            State::close_all(stale);
+            st.throw_exhausted(fmt::format("{} of {} connections busy and MYSQL_WAIT_FOR_CONNECTIONS=false", st.open,
+                                           cfg.connection_limit));
+          } else if (cfg.queue_limit != 0 && st.waiters.size() >= cfg.queue_limit) {
+            st.waiting.store(st.waiters.size(), std::memory_order_seq_cst);
+            State::close_all(stale);
+            st.throw_exhausted(fmt::format(
+                "{} connections busy and the wait queue is full ({} waiting, MYSQL_QUEUE_LIMIT)",
+                cfg.connection_limit, st.waiters.size()));
+          } else {
+            waiter = std::make_shared<Waiter>(ex, ctx);
+            waiter->connect_only = !cfg.wait_for_connections;
+            st.waiters.push_back(waiter);
           }
         }
-        conn = std::move(*pick);
-        st.idle.erase(pick);
-      } else if (st.open < cfg.connection_limit && st.connecting < kMaxConcurrentConnects) {
-        ++st.open;
-        ++st.connecting;
-        slot = true;
-      } else if (!cfg.wait_for_connections && st.open >= cfg.connection_limit) {
-        // (Below the limit, a caller only waits for one of the capped connects to finish.)
-        st.throw_exhausted(fmt::format("{} of {} connections busy and MYSQL_WAIT_FOR_CONNECTIONS=false",
-                                       st.open, cfg.connection_limit));
-      } else if (cfg.queue_limit != 0 && st.waiters.size() >= cfg.queue_limit) {
-        st.throw_exhausted(fmt::format("{} connections busy and the wait queue is full ({} waiting, MYSQL_QUEUE_LIMIT)",
-                                       cfg.connection_limit, st.waiters.size()));
-      } else {
-        waiter = std::make_shared<Waiter>(ex);
-        waiter->connect_only = !cfg.wait_for_connections;
-        st.waiters.push_back(waiter);
+        st.waiting.store(st.waiters.size(), std::memory_order_seq_cst);
       }
     }
-    for (auto& s : stale) s->close();
+    State::close_all(stale);
 
     if (waiter) {
       if (!started) started = now;
@@ -249,11 +398,12 @@ awaitable<Pool::Lease> Pool::acquire() {
           slot = true;
         } else {
           st.waiters.remove(waiter);
+          st.waiting.store(st.waiters.size(), std::memory_order_seq_cst);
           if (waiter->rejected) {
             st.throw_exhausted(fmt::format("{} of {} connections busy and MYSQL_WAIT_FOR_CONNECTIONS=false", st.open,
                                            cfg.connection_limit));
           }
-          if (waiter->closed || st.closing) {
+          if (waiter->closed || st.closing.load(std::memory_order_relaxed)) {
             throw UnavailableError("mysql", "the connection pool closed while waiting for a connection");
           }
           if (SteadyClock::now() >= deadline) {
@@ -266,6 +416,7 @@ awaitable<Pool::Lease> Pool::acquire() {
           continue;  // spurious wake: queue again
         }
       }
+      now = SteadyClock::now();
     }
 
     if (slot) {
@@ -276,31 +427,35 @@ awaitable<Pool::Lease> Pool::acquire() {
       } catch (...) {
         failure = std::current_exception();
       }
-      {
-        std::lock_guard lock(st.mutex);
-        --st.connecting;
-        if (fresh) {
-          ++st.opened_total;
-          st.dispatch_locked();  // a connect slot is free for the next waiter
-        }
-      }
       if (failure) {
+        {
+          std::lock_guard lock(st.mutex);
+          --st.connecting;
+        }
         st.give_back_slot();
         std::rethrow_exception(failure);
       }
-      co_return Lease(state_, std::move(fresh));
+      std::vector<SlotPtr> more;
+      {
+        std::lock_guard lock(st.mutex);
+        --st.connecting;
+        ++st.opened_total;
+        st.dispatch_locked(more);  // a connect slot is free for the next waiter
+      }
+      State::close_all(more);
+      co_return Lease(std::make_unique<Slot>(Slot{state_, std::move(fresh)}));
     }
 
     // An idle connection: make sure the server did not drop it while it sat in the pool.
-    const auto idle_for = now - conn->last_used();
-    if (!conn->idle_socket_is_healthy() || idle_for > st.max_idle(*conn)) {
+    const auto idle_for = now - conn->conn->last_used();
+    if (!conn->conn->idle_socket_is_healthy() || idle_for > st.max_idle(*conn->conn)) {
       st.discard(std::move(conn));
       continue;
     }
     if (idle_for > kValidateAfterIdle) {
       bool alive = true;
       try {
-        co_await conn->ping(Deadline::after(cfg.connect_timeout, "ping"));
+        co_await conn->conn->ping(Deadline::after(cfg.connect_timeout, "ping"));
       } catch (...) {
         alive = false;
       }
@@ -309,7 +464,7 @@ awaitable<Pool::Lease> Pool::acquire() {
         continue;
       }
     }
-    co_return Lease(state_, std::move(conn));
+    co_return Lease(std::move(conn));
   }
 }
 
@@ -318,8 +473,9 @@ awaitable<void> Pool::close(std::chrono::milliseconds drain) {
   std::list<std::shared_ptr<Waiter>> waiters;
   {
     std::lock_guard lock(st.mutex);
-    st.closing = true;
+    st.closing.store(true, std::memory_order_release);
     waiters.swap(st.waiters);
+    st.waiting.store(0, std::memory_order_seq_cst);
     for (auto& w : waiters) w->closed = true;
   }
   for (auto& w : waiters) wake(w);
@@ -328,15 +484,14 @@ awaitable<void> Pool::close(std::chrono::milliseconds drain) {
   asio::steady_timer tick(co_await asio::this_coro::executor);
   const auto until = SteadyClock::now() + drain;
   for (;;) {
-    std::deque<std::shared_ptr<Connection>> idle;
+    std::vector<SlotPtr> idle;
     std::size_t busy = 0;
     {
       std::lock_guard lock(st.mutex);
-      idle.swap(st.idle);
-      st.open -= idle.size();
+      idle = st.take_all_idle_locked();
       busy = st.open;
     }
-    for (auto& c : idle) c->close();
+    State::close_all(idle);
     if (busy == 0 || SteadyClock::now() >= until) break;
     tick.expires_after(std::chrono::milliseconds(10));
     boost::system::error_code ec;

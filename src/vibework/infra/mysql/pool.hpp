@@ -7,8 +7,11 @@
 // query saved), and about the same system calls as a blocking client; deadlines cancel the
 // socket wait, so a hung server never pins a thread. The one blocking call left is the host name
 // lookup inside connect (use an IP address or a hosts-file name for MYSQL_HOST in production).
-// A connection's socket stays registered with the I/O thread that used it last; acquire()
-// prefers connections already bound to the caller's thread.
+// A connection's socket stays registered with the I/O thread that used it last, and idle
+// connections wait in a list per I/O thread: acquire() takes one bound to the caller's thread
+// and a lease hands it back there, so on the fast path two I/O threads share no lock or
+// reference count (their cache lines would bounce between cores on every query). A thread
+// with none idle takes one from another thread's list before opening a new connection.
 //
 //  - Connections are opened lazily, up to connection_limit, never while holding the lock, and at
 //    most kMaxConcurrentConnects at a time (no reconnect storms).
@@ -41,29 +44,29 @@ struct PoolStats {
 class Pool {
  public:
   struct State;
+  struct Slot;  // a pooled connection and the pool it returns to
   static constexpr std::size_t kMaxConcurrentConnects = 4;
   static constexpr std::chrono::seconds kValidateAfterIdle{10};
 
   // A borrowed connection. Returns it to the pool when destroyed (or discards it if broken).
   class Lease {
    public:
-    Lease() = default;
-    Lease(std::shared_ptr<State> pool, std::shared_ptr<Connection> conn) noexcept
-        : pool_(std::move(pool)), conn_(std::move(conn)) {}
-    Lease(Lease&&) noexcept = default;
+    Lease() noexcept;
+    explicit Lease(std::unique_ptr<Slot> slot) noexcept;
+    Lease(Lease&&) noexcept;
     Lease& operator=(Lease&& other) noexcept;
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    ~Lease() { reset(); }
+    ~Lease();
 
     Connection& operator*() const noexcept { return *conn_; }
-    Connection* operator->() const noexcept { return conn_.get(); }
+    Connection* operator->() const noexcept { return conn_; }
     explicit operator bool() const noexcept { return conn_ != nullptr; }
     void reset() noexcept;
 
    private:
-    std::shared_ptr<State> pool_;
-    std::shared_ptr<Connection> conn_;
+    std::unique_ptr<Slot> slot_;
+    Connection* conn_ = nullptr;
   };
 
   explicit Pool(infra::MysqlConfig config);
