@@ -3,6 +3,10 @@
 // time. Prints one line: "<mode> tasks=N seconds=S ops=X rate=Y/s".
 //
 //   MYSQL_DATABASE=vibework_bench mysql_bench point_select 10 10 [io_threads] [table_size]
+//
+// Modes: point_select and insert (the typed API, what the targets are about); two diagnostics
+// that run sysbench's exact SQL: point_select_raw (the raw API on the pool) and
+// point_select_connection (one connection per task, no pool).
 #include <atomic>
 #include <cstdio>
 #include <random>
@@ -15,6 +19,7 @@
 
 #include "vibework/infra/config.hpp"
 #include "vibework/infra/mysql/database.hpp"
+#include "vibework/infra/mysql/connection.hpp"
 
 using namespace vibework;
 using namespace vibework::mysql;
@@ -62,7 +67,9 @@ std::string random_chars(std::mt19937_64& rng, std::size_t n) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: mysql_bench point_select|insert <tasks> <seconds> [io_threads] [table_size]\n");
+    std::fprintf(stderr,
+                 "usage: mysql_bench point_select|insert|point_select_raw|point_select_connection <tasks> <seconds> "
+                 "[io_threads] [table_size]\n");
     return 2;
   }
   const std::string mode = argv[1];
@@ -82,18 +89,34 @@ int main(int argc, char** argv) {
   std::atomic<std::uint64_t> ops{0}, errors{0};
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
 
+  const std::string sysbench_sql = "SELECT c FROM sbtest1 WHERE id=?";
   auto worker = [&](int index) -> awaitable<void> {
     std::mt19937_64 rng(static_cast<std::uint64_t>(index) * 7919 + 17);
+    auto random_id = [&] { return static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(table_size)) + 1; };
     std::uint64_t done = 0;
+    // Diagnostic: one connection per task, no pool (what the pool's own cost is measured against).
+    std::shared_ptr<Connection> own;
+    if (mode == "point_select_connection") own = co_await Connection::open(loaded.config.mysql);
     while (std::chrono::steady_clock::now() < until) {
       try {
-        if (mode == "point_select") {
-          const std::int64_t id = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(table_size)) + 1;
+        if (mode == "point_select") {  // the typed API: what the target is about
+          const std::int64_t id = random_id();
           auto row = co_await db.select(points).where(points.id == id).first();
           if (!row) errors.fetch_add(1, std::memory_order_relaxed);
+        } else if (mode == "point_select_raw" || mode == "point_select_connection") {  // sysbench's exact SQL
+          std::vector<Value> params;
+          params.emplace_back(random_id());
+          ResultSet rs;
+          if (own) {
+            const Deadline deadline = Deadline::after(loaded.config.mysql.query_timeout, "query");
+            rs = co_await own->execute(sysbench_sql, params, deadline);
+          } else {
+            rs = co_await db.execute(sysbench_sql, std::move(params));
+          }
+          if (rs.row_count() != 1) errors.fetch_add(1, std::memory_order_relaxed);
         } else {
           SbRow r;  // id 0: AUTO_INCREMENT assigns it, as in oltp_insert
-          r.k = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(table_size)) + 1;
+          r.k = random_id();
           r.c = random_chars(rng, 119);
           r.pad = random_chars(rng, 59);
           co_await db.insert(rows).values(r).execute();
