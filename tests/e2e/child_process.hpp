@@ -9,6 +9,8 @@
 
 #include <sys/types.h>
 
+#include "vibework/testkit/ports.hpp"
+
 namespace vibework::e2e {
 
 class ChildProcess {
@@ -34,6 +36,6 @@ class ChildProcess {
 // The path of the vibework binary under test (from VIBEWORK_BINARY_DIR, set by CTest).
 std::string vibework_binary();
 // A TCP port on 127.0.0.1 that was free a moment ago.
-unsigned short free_port();
+using testkit::free_port;
 
 }  // namespace vibework::e2e

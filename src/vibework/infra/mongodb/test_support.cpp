@@ -23,6 +23,7 @@
 #include "vibework/infra/config.hpp"
 #include "vibework/infra/mongodb/driver_instance.hpp"
 #include "vibework/testkit/async.hpp"
+#include "vibework/testkit/ports.hpp"
 
 namespace vibework::infra::mongodb::test {
 
@@ -60,32 +61,6 @@ std::string find_ferretdb() {
   throw std::runtime_error("ferretdb not found: set FERRETDB_BIN or install it with scripts/bootstrap");
 }
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("cannot find a free port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool accepts(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
 }  // namespace
 
 MongodbConfig config_for(const std::string& database) {
@@ -138,7 +113,7 @@ PrivateFerret::PrivateFerret() : binary_(find_ferretdb()) {
   char pattern[] = "/tmp/vibework-ferret-XXXXXX";
   if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
-  port_ = free_port();
+  port_ = testkit::free_port();
   start();
 }
 
@@ -167,7 +142,7 @@ void PrivateFerret::start() {
     std::_Exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!accepts(port_)) {
+  while (!testkit::port_accepts(port_)) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;

@@ -67,6 +67,12 @@ awaitable<void> Transaction::rollback() {
   lease_.reset();
 }
 
+awaitable<void> Transaction::finish(std::exception_ptr error) {
+  if (!error) co_return co_await commit();
+  co_await rollback();
+  std::rethrow_exception(error);
+}
+
 // ---- Database ----
 
 Database::Database(infra::MysqlConfig config, infra::Readiness* readiness)

@@ -34,6 +34,8 @@ class Transaction : public QueryRunner {
   awaitable<ResultSet> run(std::string sql, std::vector<Value> params) override;
   awaitable<void> commit();
   awaitable<void> rollback();  // never throws; a failed rollback discards the connection
+  // Commits when `error` is null; otherwise rolls back and rethrows it.
+  awaitable<void> finish(std::exception_ptr error);
   bool open() const noexcept { return open_; }
 
  private:
@@ -73,11 +75,7 @@ class Database : public infra::Component, public QueryRunner {
       } catch (...) {
         error = std::current_exception();
       }
-      if (error) {
-        co_await tx.rollback();
-        std::rethrow_exception(error);
-      }
-      co_await tx.commit();
+      co_await tx.finish(error);
     } else {
       std::optional<Result> result;
       try {
@@ -85,11 +83,7 @@ class Database : public infra::Component, public QueryRunner {
       } catch (...) {
         error = std::current_exception();
       }
-      if (error) {
-        co_await tx.rollback();
-        std::rethrow_exception(error);
-      }
-      co_await tx.commit();
+      co_await tx.finish(error);
       co_return std::move(*result);
     }
   }

@@ -17,6 +17,7 @@
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/mysql/database.hpp"
 #include "vibework/infra/mysql/test_support.hpp"
+#include "vibework/testkit/ports.hpp"
 
 extern char** environ;
 
@@ -28,28 +29,7 @@ using testkit::run_async;
 
 namespace {
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool port_open(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
+using testkit::free_port;
 
 pid_t spawn(const std::vector<std::string>& args) {
   std::vector<char*> argv;
@@ -94,8 +74,8 @@ class PrivateMariadb {
                                   "--log-error=" + (dir_ / "error.log").string()};
     if (::getuid() == 0) args.push_back("--user=root");
     pid_ = spawn(args);
-    for (int i = 0; i < 300 && !port_open(port_); ++i) std::this_thread::sleep_for(100ms);
-    if (!port_open(port_)) throw std::runtime_error("private mariadbd did not start; see " + (dir_ / "error.log").string());
+    for (int i = 0; i < 300 && !testkit::port_accepts(port_); ++i) std::this_thread::sleep_for(100ms);
+    if (!testkit::port_accepts(port_)) throw std::runtime_error("private mariadbd did not start; see " + (dir_ / "error.log").string());
   }
 
   void stop() {

@@ -31,6 +31,7 @@
 #include <fmt/format.h>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/testkit/ports.hpp"
 
 namespace vibework::pubsub::testing {
 
@@ -161,12 +162,7 @@ class FakeHttpServer {
   std::atomic<std::size_t> connections_{0};
 };
 
-// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
-inline std::uint16_t free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
+using testkit::free_port;
 
 // A private Pub/Sub emulator (a JVM: 5-15 s to start). Never touches the shared one on 8085.
 class EmulatorProcess {

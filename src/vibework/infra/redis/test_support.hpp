@@ -28,6 +28,7 @@
 #include "vibework/infra/redis/client.hpp"
 #include "vibework/infra/runtime.hpp"
 #include "vibework/testkit/async.hpp"
+#include "vibework/testkit/ports.hpp"
 
 extern char** environ;
 
@@ -54,29 +55,8 @@ T run_on(asio::io_context& ctx, awaitable<T> task, std::chrono::seconds limit = 
   return future.get();
 }
 
-inline std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-inline bool port_accepts(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
+using testkit::free_port;
+using testkit::port_accepts;
 
 // A private redis-server on its own port with its own directory under /tmp, no persistence.
 class PrivateRedisServer {
