@@ -103,10 +103,9 @@ awaitable<void> Client::start() {
       }
     }
     co_await ping();
+  } catch (const ServerRefusedError&) {
+    throw;  // misconfigured (REDIS_URL): that will not fix itself, so it does fail the start
   } catch (const infra::Error& e) {
-    // A server that answered but refused AUTH, SELECT or PING is misconfigured (REDIS_URL):
-    // that will not fix itself, so it does fail the start.
-    if (e.message().find("the server refused") != std::string::npos) throw;
     unreachable = e.what();
   }
   if (unreachable) {

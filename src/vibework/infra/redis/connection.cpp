@@ -89,9 +89,11 @@ awaitable<void> Connection::supervise() {
     } catch (const Error& e) {
       last_error_ = close_reason_.empty() ? e.message() : close_reason_;
       last_hint_ = e.hint();
+      last_refused_ = dynamic_cast<const ServerRefusedError*>(&e) != nullptr;
     } catch (const std::exception& e) {
       last_error_ = close_reason_.empty() ? describe(e) : close_reason_;
       last_hint_ = hints::start_local_services;
+      last_refused_ = false;
     }
     close_reason_.clear();
     connected_.store(false, std::memory_order_relaxed);
@@ -159,14 +161,14 @@ awaitable<void> Connection::connect_once() {
     if (options_.password) {
       Reply r = co_await read_one();
       if (r.is_error()) {
-        throw UnavailableError("redis", fmt::format("the server refused AUTH: {}", r.text()),
+        throw ServerRefusedError("redis", fmt::format("the server refused AUTH: {}", r.text()),
                                "check the user and password in REDIS_URL (redis://user:password@host:port/db)");
       }
     }
     if (options_.db != 0) {
       Reply r = co_await read_one();
       if (r.is_error()) {
-        throw UnavailableError("redis", fmt::format("the server refused SELECT {}: {}", db, r.text()),
+        throw ServerRefusedError("redis", fmt::format("the server refused SELECT {}: {}", db, r.text()),
                                "the database number in REDIS_URL must be below the server's `databases` setting (16 by default)");
       }
     }
@@ -174,7 +176,7 @@ awaitable<void> Connection::connect_once() {
     check_deadline();
     if (pong.is_error()) {
       const bool auth = pong.text().rfind("NOAUTH", 0) == 0;
-      throw UnavailableError("redis", fmt::format("the server refused PING: {}", pong.text()),
+      throw ServerRefusedError("redis", fmt::format("the server refused PING: {}", pong.text()),
                              auth ? "the server requires a password: put it in REDIS_URL (redis://:password@host:port/db)"
                                   : "is REDIS_URL pointing at a Redis server?");
     }
@@ -372,9 +374,9 @@ std::exception_ptr Connection::unavailable_error() const {
     return std::make_exception_ptr(UnavailableError("redis", fmt::format("the client for {} is closed", address()),
                                                     "the service is shutting down"));
   }
-  return std::make_exception_ptr(UnavailableError(
-      "redis", fmt::format("not connected to {} ({}); reconnecting in the background", address(), last_error_),
-      last_hint_));
+  auto message = fmt::format("not connected to {} ({}); reconnecting in the background", address(), last_error_);
+  if (last_refused_) return std::make_exception_ptr(ServerRefusedError("redis", std::move(message), last_hint_));
+  return std::make_exception_ptr(UnavailableError("redis", std::move(message), last_hint_));
 }
 
 void Connection::close_socket() {

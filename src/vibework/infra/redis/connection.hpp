@@ -37,6 +37,13 @@
 
 namespace vibework::infra::redis {
 
+// The server answered but refused AUTH, SELECT or PING: REDIS_URL is wrong, and retrying will
+// not fix it (unlike a server that cannot be reached).
+class ServerRefusedError : public UnavailableError {
+ public:
+  using UnavailableError::UnavailableError;
+};
+
 struct ConnectionOptions {
   std::string host = "localhost";
   std::uint16_t port = 6379;
@@ -147,6 +154,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::uint32_t attempt_ = 0;
   std::string last_error_ = "not connected yet";
   std::string last_hint_{hints::start_local_services};
+  bool last_refused_ = false;  // the last connect failed because the server refused AUTH/SELECT/PING
   std::string close_reason_;  // set when we close the socket on purpose (timeout)
   std::minstd_rand random_;
 
