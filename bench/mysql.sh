@@ -2,7 +2,7 @@
 # bench/mysql.sh — the typed API (bench/mysql/mysql_bench.cpp) against sysbench on the same
 # server, at the same concurrency, alternating in one run so both see the same machine load.
 #
-#   bench/mysql.sh                       # 10 tasks, 5 s per run, 5 rounds, 2 and 1 I/O threads
+#   bench/mysql.sh                       # 10 tasks, 5 s per run, 7 rounds, 2 and 1 I/O threads
 #   BENCH_TASKS=50 BENCH_ROUNDS=7 bench/mysql.sh
 #   BENCH_DIAGNOSTICS=1 bench/mysql.sh   # also sysbench's exact SQL through the raw API, and
 #                                        # through one connection per task without the pool
@@ -25,7 +25,7 @@ PASS=${MYSQL_PASSWORD:-password}
 DB=${BENCH_DATABASE:-vibework_bench}
 TASKS=${BENCH_TASKS:-10}
 RUN_SECONDS=${BENCH_SECONDS:-5}
-ROUNDS=${BENCH_ROUNDS:-5}
+ROUNDS=${BENCH_ROUNDS:-7}
 # vibework I/O threads to try: 2 = one per core (what `vibework serve` runs on this machine),
 # 1 = the client on one core, leaving the other to the server.
 IO_THREAD_SETS=${BENCH_IO_THREADS:-"2 1"}
