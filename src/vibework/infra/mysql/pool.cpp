@@ -90,16 +90,21 @@ struct Pool::State {
     return now - s.conn->last_used() > max_idle(*s.conn);
   }
 
-  Shard& shard_for(const asio::execution_context* ctx) {
+  // The shard registered for `ctx`, or null. Needs no lock: shards are only ever added.
+  Shard* find_shard(const asio::execution_context* ctx) {
     const std::size_t n = shard_count.load(std::memory_order_acquire);
     for (std::size_t i = 0; i < n; ++i) {
-      if (shards[i].context.load(std::memory_order_relaxed) == ctx) return shards[i];
+      if (shards[i].context.load(std::memory_order_relaxed) == ctx) return &shards[i];
     }
+    return nullptr;
+  }
+
+  // The shard for `ctx`, registering one when it has none. Caller must not hold the lock.
+  Shard& shard_for(const asio::execution_context* ctx) {
+    if (Shard* s = find_shard(ctx)) return *s;
     std::lock_guard lock(mutex);
+    if (Shard* s = find_shard(ctx)) return *s;  // registered meanwhile
     const std::size_t m = shard_count.load(std::memory_order_relaxed);
-    for (std::size_t i = n; i < m; ++i) {
-      if (shards[i].context.load(std::memory_order_relaxed) == ctx) return shards[i];
-    }
     if (m == kShards) return shards[kShards - 1];
     shards[m].context.store(ctx, std::memory_order_relaxed);
     shard_count.store(m + 1, std::memory_order_release);
@@ -134,8 +139,7 @@ struct Pool::State {
     for (std::size_t i = 0; !found && i < n; ++i) {
       if (&shards[i] != preferred) found = take_from(shards[i], now, stale);
     }
-    open -= stale.size() - before;
-    discarded_total += stale.size() - before;
+    forget_stale_locked(stale.size() - before);
     return found;
   }
 
@@ -144,7 +148,7 @@ struct Pool::State {
     const auto now = SteadyClock::now();
     while (!waiters.empty()) {
       auto& w = waiters.front();
-      if (SlotPtr s = take_any_locked(&shard_for_locked(w->context), now, stale)) {
+      if (SlotPtr s = take_any_locked(find_shard(w->context), now, stale)) {
         w->connection = std::move(s);
       } else if (open < config.connection_limit && connecting < kMaxConcurrentConnects) {
         ++open;
@@ -161,19 +165,10 @@ struct Pool::State {
     waiting.store(waiters.size(), std::memory_order_seq_cst);
   }
 
-  // shard_for, for a caller that already holds the lock (it never registers a new shard).
-  Shard& shard_for_locked(const asio::execution_context* ctx) {
-    const std::size_t n = shard_count.load(std::memory_order_acquire);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (shards[i].context.load(std::memory_order_relaxed) == ctx) return shards[i];
-    }
-    return shards[n == 0 ? 0 : n - 1];
-  }
-
   // Counts stale connections taken out of the shards as closed. Caller holds the lock.
-  void forget_stale_locked(const std::vector<SlotPtr>& stale) {
-    open -= stale.size();
-    discarded_total += stale.size();
+  void forget_stale_locked(std::size_t count) {
+    open -= count;
+    discarded_total += count;
   }
 
   // Closes connections outside every lock (COM_QUIT is one small write).
@@ -221,13 +216,10 @@ struct Pool::State {
     }
     {
       std::lock_guard lock(mutex);
-      forget_stale_locked(stale);
+      forget_stale_locked(stale.size());
       if (closing.load(std::memory_order_relaxed)) {
         // close() may have swept this shard before the push: take back what is left.
-        std::lock_guard shard_lock(shard.mutex);
-        open -= shard.idle.size();
-        for (auto& s : shard.idle) stale.push_back(std::move(s));
-        shard.idle.clear();
+        take_idle_locked(shard, stale);
       } else {
         dispatch_locked(stale);
       }
@@ -245,16 +237,19 @@ struct Pool::State {
     close_all(stale);
   }
 
+  // Takes every idle connection of `shard` out of the pool, into `out`. Caller holds the lock.
+  void take_idle_locked(Shard& shard, std::vector<SlotPtr>& out) {
+    std::lock_guard shard_lock(shard.mutex);
+    open -= shard.idle.size();
+    for (auto& s : shard.idle) out.push_back(std::move(s));
+    shard.idle.clear();
+  }
+
   // Takes every idle connection out of the pool. Caller holds the lock.
   std::vector<SlotPtr> take_all_idle_locked() {
     std::vector<SlotPtr> out;
     const std::size_t n = shard_count.load(std::memory_order_acquire);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::lock_guard shard_lock(shards[i].mutex);
-      for (auto& s : shards[i].idle) out.push_back(std::move(s));
-      shards[i].idle.clear();
-    }
-    open -= out.size();
+    for (std::size_t i = 0; i < n; ++i) take_idle_locked(shards[i], out);
     return out;
   }
 
@@ -346,7 +341,7 @@ awaitable<Pool::Lease> Pool::acquire() {
     std::shared_ptr<Waiter> waiter;
     if (!conn || !stale.empty()) {
       std::lock_guard lock(st.mutex);
-      st.forget_stale_locked(stale);
+      st.forget_stale_locked(stale.size());
       if (st.closing.load(std::memory_order_relaxed)) {
         if (conn) stale.push_back(std::move(conn));
         State::close_all(stale);
