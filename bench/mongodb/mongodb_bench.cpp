@@ -18,14 +18,14 @@
 #include <boost/asio/use_future.hpp>
 #include <mongoc/mongoc.h>
 
-#include "vibework/infra/config.hpp"
-#include "vibework/infra/mongodb/mongodb.hpp"
+#include "vibework/mongodb/config.hpp"
+#include "vibework/mongodb/mongodb.hpp"
 #include "vibework/infra/runtime.hpp"
 #include "vibework/models/notification.hpp"
 
 using namespace vibework;
 using namespace vibework::infra;
-using namespace vibework::infra::mongodb;
+using namespace vibework::mongodb;
 using models::Notification;
 using models::NotificationDocument;
 using Clock = std::chrono::steady_clock;
@@ -37,7 +37,7 @@ struct Settings {
   double seconds = 5;
   int rounds = 5;
   std::size_t io_threads = 1;
-  MongodbConfig mongo;
+  mongodb::Config mongo;
 };
 
 constexpr const char* collection_name = "notifications";
@@ -118,7 +118,7 @@ Result run_plain(const Settings& s, mongoc_client_pool_t* pool, Op op) {
 // ---- Model API ---------------------------------------------------------------------------
 
 template <typename Op>
-Result run_model(const Settings& s, Runtime& runtime, Op op) {
+Result run_model(const Settings& s, infra::Runtime& runtime, Op op) {
   std::atomic<long> total{0};
   std::atomic<int> running{s.tasks};
   std::atomic<bool> failed{false};
@@ -161,19 +161,19 @@ int main(int argc, char** argv) {
   if (argc > 2) s.seconds = std::atof(argv[2]);
   if (argc > 3) s.rounds = std::atoi(argv[3]);
   if (argc > 4) s.io_threads = static_cast<std::size_t>(std::atoi(argv[4]));
-  auto config = load_config(process_environment());
+  auto config = infra::load_config<mongodb::Config>(infra::process_environment());
   if (!config.ok()) {
     for (const auto& p : config.problems) std::fprintf(stderr, "%s\n", p.to_string().c_str());
     return 2;
   }
-  s.mongo = config.config.mongodb;
+  s.mongo = config.config.get<mongodb::Config>();
   s.mongo.database = "vibework_bench";
   s.mongo.pool_size = static_cast<std::uint32_t>(s.tasks);  // both sides get one connection per task
 
   DriverInstance driver;
-  Runtime runtime({.io_threads = s.io_threads, .blocking_threads = static_cast<std::size_t>(s.tasks)});
+  infra::Runtime runtime({.io_threads = s.io_threads, .blocking_threads = static_cast<std::size_t>(s.tasks)});
   runtime.start();
-  auto db = std::make_shared<Database>(s.mongo, runtime.blocking());
+  auto db = std::make_shared<Database>(s.mongo, runtime);
   auto on_io = [&](awaitable<void> work) {
     asio::co_spawn(runtime.io_context(0), std::move(work), asio::use_future).get();
   };

@@ -17,9 +17,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/describe/class.hpp>
 
-#include "vibework/infra/config.hpp"
-#include "vibework/infra/mysql/database.hpp"
-#include "vibework/infra/mysql/connection.hpp"
+#include "vibework/mysql/config.hpp"
+#include "vibework/mysql/database.hpp"
+#include "vibework/mysql/connection.hpp"
 
 using namespace vibework;
 using namespace vibework::mysql;
@@ -78,12 +78,13 @@ int main(int argc, char** argv) {
   const int io_threads = argc > 4 ? std::stoi(argv[4]) : 1;
   const std::int64_t table_size = argc > 5 ? std::stoll(argv[5]) : 10000;
 
-  auto loaded = infra::load_config(infra::process_environment());
+  auto loaded = infra::load_config<mysql::Config>(infra::process_environment());
   if (!loaded.ok()) {
     std::fprintf(stderr, "%s\n", loaded.problems.front().to_string().c_str());
     return 2;
   }
-  Database db(loaded.config.mysql);  // the default pool: MYSQL_POOL_SIZE (10)
+  const auto& mysql_config = loaded.config.get<mysql::Config>();
+  Database db(mysql_config);  // the default pool: MYSQL_POOL_SIZE (10)
   SbTable rows;
   SbCTable points;
   std::atomic<std::uint64_t> ops{0}, errors{0};
@@ -96,7 +97,7 @@ int main(int argc, char** argv) {
     std::uint64_t done = 0;
     // Diagnostic: one connection per task, no pool (what the pool's own cost is measured against).
     std::shared_ptr<Connection> own;
-    if (mode == "point_select_connection") own = co_await Connection::open(loaded.config.mysql);
+    if (mode == "point_select_connection") own = co_await Connection::open(mysql_config);
     while (std::chrono::steady_clock::now() < until) {
       try {
         if (mode == "point_select") {  // the typed API: what the target is about
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
           params.emplace_back(random_id());
           ResultSet rs;
           if (own) {
-            const Deadline deadline = Deadline::after(loaded.config.mysql.query_timeout, "query");
+            const Deadline deadline = Deadline::after(mysql_config.query_timeout, "query");
             rs = co_await own->execute(sysbench_sql, params, deadline);
           } else {
             rs = co_await db.execute(sysbench_sql, std::move(params));

@@ -22,11 +22,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "vibework/infra/config.hpp"
-#include "vibework/infra/pubsub/admin.hpp"
-#include "vibework/infra/pubsub/client.hpp"
-#include "vibework/infra/pubsub/publisher.hpp"
-#include "vibework/infra/pubsub/subscriber.hpp"
+#include "vibework/pubsub/config.hpp"
+#include "vibework/pubsub/admin.hpp"
+#include "vibework/pubsub/rest_client.hpp"
+#include "vibework/pubsub/publisher.hpp"
+#include "vibework/pubsub/subscriber.hpp"
 
 using namespace vibework;
 using namespace std::chrono_literals;
@@ -144,14 +144,14 @@ int main(int argc, char** argv) {
   const std::size_t threads_n = static_cast<std::size_t>(arg(argc, argv, "--threads", 2));
 
   if (std::getenv("BENCH_DEBUG")) spdlog::set_level(spdlog::level::debug);
-  auto loaded = infra::load_config(infra::process_environment());
-  auto config = loaded.config.pubsub;
+  auto loaded = infra::load_config<pubsub::Config>(infra::process_environment());
+  auto config = loaded.config.get<pubsub::Config>();
   if (!config.emulator) {
     fmt::print(stderr, "set PUBSUB_EMULATOR_HOST (the benchmark runs against the emulator)\n");
     return 2;
   }
   Threads threads(threads_n);
-  pubsub::Client client(config);
+  pubsub::RestClient client(config);
   pubsub::Publisher publisher(client, pubsub::PublisherOptions::from(config));
   std::random_device r;
   const auto suffix = fmt::format("{:08x}", r());

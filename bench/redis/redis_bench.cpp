@@ -18,8 +18,8 @@
 #include <boost/asio/use_future.hpp>
 #include <spdlog/spdlog.h>
 
-#include "vibework/infra/config.hpp"
-#include "vibework/infra/redis/client.hpp"
+#include "vibework/redis/config.hpp"
+#include "vibework/redis/client.hpp"
 #include "vibework/infra/runtime.hpp"
 
 using namespace vibework;
@@ -89,7 +89,7 @@ awaitable<void> worker(redis::Client& client, const Options& o, std::atomic<long
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   spdlog::set_level(spdlog::level::warn);
-  auto loaded = load_config([&](std::string_view name) -> std::optional<std::string> {
+  auto loaded = infra::load_config<redis::Config>([&](std::string_view name) -> std::optional<std::string> {
     if (name == "REDIS_URL") return "redis://" + o.host + ":" + std::to_string(o.port) + "/0";
     if (name == "REDIS_CONNECTIONS") return std::to_string(o.connections);
     return std::nullopt;
@@ -98,9 +98,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "redis_bench: %s\n", loaded.problems[0].to_string().c_str());
     return 2;
   }
-  Runtime runtime(RuntimeOptions{.io_threads = static_cast<std::size_t>(o.io_threads), .blocking_threads = 1});
+  infra::Runtime runtime(RuntimeOptions{.io_threads = static_cast<std::size_t>(o.io_threads), .blocking_threads = 1});
   runtime.start();
-  auto client = std::make_shared<redis::Client>(loaded.config.redis, runtime);
+  auto client = std::make_shared<redis::Client>(loaded.config.get<redis::Config>(), runtime);
   try {
     asio::co_spawn(runtime.io_context(0), client->start(), asio::use_future).get();
     const std::string key = "key:__rand_int__";  // redis-benchmark's key without -r

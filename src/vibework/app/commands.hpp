@@ -1,6 +1,8 @@
 #pragma once
 // The subcommands of the `vibework` binary. Each returns the process exit code.
-#include "vibework/infra/config.hpp"
+#include <iosfwd>
+
+#include "vibework/app/app_config.hpp"
 
 namespace vibework::app {
 
@@ -9,7 +11,13 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_failure = 1;
 inline constexpr int exit_bad_config = 2;
 
-int run_serve(const infra::Config& config);
-int run_doctor(const infra::Config& config);
+int run_serve(const AppConfig& config);
+int run_doctor(const AppConfig& config);
+// `vibework migrate` (status_only: `--status`): creates the database if it does not exist,
+// applies pending migrations from MYSQL_MIGRATIONS_DIR, prints what it did to `out`, errors
+// to `err`.
+int run_migrate(const mysql::Config& config, bool status_only, std::ostream& out, std::ostream& err);
+// `vibework pubsub setup`: creates the topics and subscriptions of pubsub_resources().
+int run_pubsub_setup(const pubsub::Config& config, std::ostream& out, std::ostream& err);
 
 }  // namespace vibework::app

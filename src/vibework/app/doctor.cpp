@@ -8,6 +8,8 @@
 
 #include "vibework/app/commands.hpp"
 #include "vibework/app/infrastructure.hpp"
+#include "vibework/infra/health.hpp"
+#include "vibework/infra/runtime.hpp"
 
 namespace vibework::app {
 
@@ -27,7 +29,7 @@ void print_table(const infra::ReadinessReport& report) {
 }
 }  // namespace
 
-int run_doctor(const infra::Config& config) {
+int run_doctor(const AppConfig& config) {
   infra::Runtime runtime({1, config.blocking_threads});
   infra::Readiness readiness(config.health_timeout);
   auto infrastructure = build_infrastructure(config, runtime, readiness);

@@ -1,25 +1,25 @@
 #include "vibework/app/infrastructure.hpp"
 
-#include "vibework/infra/mongodb/database.hpp"
-#include "vibework/infra/mysql/database.hpp"
-#include "vibework/infra/pubsub/pubsub.hpp"
+#include "vibework/app/pubsub_resources.hpp"
+#include "vibework/mongodb/database.hpp"
 #include "vibework/models/notification.hpp"
+#include "vibework/mysql/database.hpp"
+#include "vibework/pubsub/client.hpp"
+#include "vibework/redis/client.hpp"
 
 namespace vibework::app {
 
-std::unique_ptr<Infrastructure> build_infrastructure(const infra::Config& config, infra::Runtime& runtime,
+std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, infra::Runtime& runtime,
                                                      infra::Readiness& readiness) {
-  auto infra = std::make_unique<Infrastructure>();
+  auto infra = std::make_unique<Infrastructure>(readiness);
+  auto& lifecycle = infra->lifecycle;
   // Start order matters: MySQL, MongoDB, Redis, Pub/Sub, auth.
-  infra->mysql = std::make_shared<mysql::Database>(config.mysql, &readiness);
-  infra->lifecycle.add(infra->mysql);
-  infra->mongodb = std::make_shared<infra::mongodb::Database>(config.mongodb, runtime.blocking(), &readiness);
+  infra->mysql = lifecycle.add(std::make_shared<mysql::Database>(config.get<mysql::Config>()));
+  infra->mongodb = lifecycle.add(std::make_shared<mongodb::Database>(config.get<mongodb::Config>(), runtime));
   infra->mongodb->declare<models::Notification>();  // its indexes are ensured at start
-  infra->lifecycle.add(infra->mongodb);
-  infra->redis = std::make_shared<infra::redis::Client>(config.redis, runtime, &readiness);
-  infra->lifecycle.add(infra->redis);
-  infra->pubsub = std::make_shared<pubsub::PubsubComponent>(config, runtime, readiness);
-  infra->lifecycle.add(infra->pubsub);
+  infra->redis = lifecycle.add(std::make_shared<redis::Client>(config.get<redis::Config>(), runtime));
+  infra->pubsub = lifecycle.add(std::make_shared<pubsub::Client>(config.get<pubsub::Config>(), runtime));
+  infra->pubsub->declare(pubsub_resources(config.get<pubsub::Config>()));
   return infra;
 }
 

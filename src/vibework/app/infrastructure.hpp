@@ -4,35 +4,41 @@
 // started by `serve`). Stop: reverse.
 #include <memory>
 
-#include "vibework/infra/config.hpp"
-#include "vibework/infra/health.hpp"
+#include "vibework/app/app_config.hpp"
 #include "vibework/infra/lifecycle.hpp"
-#include "vibework/infra/redis/client.hpp"
-#include "vibework/infra/runtime.hpp"
 
+namespace vibework::infra {
+class Readiness;
+class Runtime;
+}  // namespace vibework::infra
 namespace vibework::mysql {
 class Database;
 }
-namespace vibework::infra::mongodb {
+namespace vibework::mongodb {
 class Database;
 }
+namespace vibework::redis {
+class Client;
+}
 namespace vibework::pubsub {
-class PubsubComponent;
+class Client;
 }
 
 namespace vibework::app {
 
 struct Infrastructure {
+  explicit Infrastructure(infra::Readiness& readiness) : lifecycle(readiness) {}
   // One member per part, in start order.
-  std::shared_ptr<mysql::Database> mysql;             // users, sessions, accounts (schema::AuthSchema)
-  std::shared_ptr<infra::mongodb::Database> mongodb;  // notifications (models::Notification)
-  std::shared_ptr<infra::redis::Client> redis;        // cache, rate limits, pub/sub
-  std::shared_ptr<pubsub::PubsubComponent> pubsub;    // publisher(), subscribe(), client()
+  std::shared_ptr<mysql::Database> mysql;      // users, sessions, accounts (schema::AuthSchema)
+  std::shared_ptr<mongodb::Database> mongodb;  // notifications (models::Notification)
+  std::shared_ptr<redis::Client> redis;        // cache, rate limits, pub/sub
+  std::shared_ptr<pubsub::Client> pubsub;      // publisher(), subscribe(), rest()
   infra::Lifecycle lifecycle;
 };
 
-// Creates every component (no I/O yet) and registers them with the lifecycle in start order.
-std::unique_ptr<Infrastructure> build_infrastructure(const infra::Config& config, infra::Runtime& runtime,
+// Creates every component (no I/O yet) and adds them to the lifecycle in start order; the
+// lifecycle registers their health checks with `readiness` as they start.
+std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, infra::Runtime& runtime,
                                                      infra::Readiness& readiness);
 
 }  // namespace vibework::app

@@ -6,19 +6,17 @@
 
 #include "vibework/app/commands.hpp"
 #include "vibework/infra/logging.hpp"
-#include "vibework/infra/mysql/migrations.hpp"
-#include "vibework/infra/pubsub/setup.hpp"
 
 #ifndef VIBEWORK_VERSION
 #define VIBEWORK_VERSION "0.0.0"
 #endif
 
 namespace {
-using vibework::infra::Config;
+using vibework::app::AppConfig;
 
 // Reads the environment; on any problem prints one line per problem and returns nullopt.
-std::optional<Config> load_or_report() {
-  auto result = vibework::infra::load_config(vibework::infra::process_environment());
+std::optional<AppConfig> load_or_report() {
+  auto result = vibework::app::load_app_config(vibework::infra::process_environment());
   if (!result.ok()) {
     std::cerr << "vibework: invalid configuration (" << result.problems.size() << " problem"
               << (result.problems.size() == 1 ? "" : "s") << "):\n";
@@ -67,11 +65,15 @@ int main(int argc, char** argv) {
     if (*serve) return with_config(vibework::app::run_serve, Verbosity::server);
     if (*doctor) return with_config(vibework::app::run_doctor);
     if (*migrate) {
-      return with_config([&](const Config& config) {
-        return vibework::mysql::run_migrate_command(config, migrate_status, std::cout, std::cerr);
+      return with_config([&](const AppConfig& config) {
+        return vibework::app::run_migrate(config.get<vibework::mysql::Config>(), migrate_status, std::cout, std::cerr);
       });
     }
-    if (*pubsub_setup) return with_config(vibework::pubsub::run_setup_command);
+    if (*pubsub_setup) {
+      return with_config([](const AppConfig& config) {
+        return vibework::app::run_pubsub_setup(config.get<vibework::pubsub::Config>(), std::cout, std::cerr);
+      });
+    }
   } catch (const std::exception& e) {
     std::cerr << "vibework: " << e.what() << "\n";
     return vibework::app::exit_failure;

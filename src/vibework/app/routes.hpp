@@ -6,7 +6,7 @@
 namespace vibework::app {
 
 struct AppContext {
-  const infra::Config& config;
+  const AppConfig& config;
   infra::Readiness& readiness;
   Infrastructure& infrastructure;
 };
@@ -17,7 +17,7 @@ void register_test_routes(http::Router& router, AppContext& app);
 
 inline void register_routes(http::Router& router, AppContext& app) {
   register_health_routes(router, app);
-  if (app.config.http.test_routes) register_test_routes(router, app);
+  if (app.config.get<http::Config>().test_routes) register_test_routes(router, app);
 }
 
 }  // namespace vibework::app

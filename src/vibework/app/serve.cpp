@@ -9,25 +9,28 @@
 
 #include "vibework/app/commands.hpp"
 #include "vibework/app/infrastructure.hpp"
+#include "vibework/infra/health.hpp"
+#include "vibework/infra/runtime.hpp"
 #include "vibework/app/routes.hpp"
 #include "vibework/http/server.hpp"
 
 namespace vibework::app {
 
-int run_serve(const infra::Config& config) {
+int run_serve(const AppConfig& config) {
   for (const auto& line : config.describe()) spdlog::info("config: {}", line);
-  if (config.auth.secret_is_dev_default) {
+  const auto& http_config = config.get<http::Config>();
+  if (config.get<AuthConfig>().secret_is_dev_default) {
     spdlog::warn("AUTH_SECRET is not set: using the development secret (never do this in production)");
   }
 
-  infra::Runtime runtime({config.http.threads, config.blocking_threads});
+  infra::Runtime runtime({http_config.threads, config.blocking_threads});
   infra::Readiness readiness(config.health_timeout);
   auto infrastructure = build_infrastructure(config, runtime, readiness);
   http::Router router;
   AppContext context{config, readiness, *infrastructure};
   register_routes(router, context);
-  auto server = std::make_shared<http::HttpServer>(config.http, config.log.json, config.shutdown_timeout, runtime, router);
-  infrastructure->lifecycle.add(server);  // last to start, first to stop
+  // Last to start, first to stop.
+  auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router));
 
   std::promise<int> exit_code;
   asio::signal_set signals(runtime.io_context(0), SIGINT, SIGTERM);
@@ -42,7 +45,7 @@ int run_serve(const infra::Config& config) {
           exit_code.set_value(exit_failure);
           co_return;
         }
-        spdlog::info("vibework serving on http://{}:{} (health: /health/live, /health/ready)", config.http.host,
+        spdlog::info("vibework serving on http://{}:{} (health: /health/live, /health/ready)", http_config.host,
                      server->port());
         const int signal_number = co_await signals.async_wait(use_awaitable);
         spdlog::info("received signal {}: shutting down (a second signal exits at once)", signal_number);

@@ -53,8 +53,8 @@ struct Worker {
 };
 }  // namespace
 
-struct HttpServer::Impl {
-  infra::HttpConfig config;
+struct Server::Impl {
+  Config config;
   bool json_logs;
   std::chrono::milliseconds shutdown_timeout;
   infra::Runtime& runtime;
@@ -64,8 +64,8 @@ struct HttpServer::Impl {
   std::atomic<int> open_connections{0};
   std::atomic<int> running_acceptors{0};
 
-  Impl(const infra::HttpConfig& c, bool json, std::chrono::milliseconds timeout, infra::Runtime& rt, const Router& r)
-      : config(c), json_logs(json), shutdown_timeout(timeout), runtime(rt), router(r) {}
+  Impl(const Config& c, infra::Runtime& rt, const Router& r)
+      : config(c), json_logs(c.json_logs), shutdown_timeout(c.shutdown_timeout), runtime(rt), router(r) {}
 
   void listen();
   awaitable<void> accept_loop(Worker& worker);
@@ -106,7 +106,7 @@ Response status_error(Status status, std::string_view code, std::string_view mes
 }
 }  // namespace
 
-void HttpServer::Impl::listen() {
+void Server::Impl::listen() {
   boost::system::error_code ec;
   auto address = asio::ip::make_address(config.host == "localhost" ? "127.0.0.1" : config.host, ec);
   if (ec) throw infra::ConfigError("http", "HTTP_HOST '" + config.host + "' is not an IP address", "use 127.0.0.1 or 0.0.0.0");
@@ -132,7 +132,7 @@ void HttpServer::Impl::listen() {
   }
 }
 
-awaitable<void> HttpServer::Impl::accept_loop(Worker& worker) {
+awaitable<void> Server::Impl::accept_loop(Worker& worker) {
   ++running_acceptors;
   for (;;) {
     boost::system::error_code ec;
@@ -151,7 +151,7 @@ awaitable<void> HttpServer::Impl::accept_loop(Worker& worker) {
   --running_acceptors;
 }
 
-awaitable<Response> HttpServer::Impl::dispatch(Request& request) {
+awaitable<Response> Server::Impl::dispatch(Request& request) {
   auto match = router.match(request.method(), request.path(), request.params);
   if (match.handler == nullptr) {
     if (!match.allow.empty()) {
@@ -176,7 +176,7 @@ awaitable<Response> HttpServer::Impl::dispatch(Request& request) {
   co_return response_for_exception(failure, request.request_id);
 }
 
-awaitable<void> HttpServer::Impl::sweep_deadlines(Worker& worker) {
+awaitable<void> Server::Impl::sweep_deadlines(Worker& worker) {
   boost::system::error_code ec;
   // While draining, the sweep still bounds the connections that are left.
   while (!worker.draining || !worker.connections.empty()) {
@@ -192,7 +192,7 @@ awaitable<void> HttpServer::Impl::sweep_deadlines(Worker& worker) {
   }
 }
 
-awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket socket) {
+awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socket) {
   ++open_connections;
   Connection connection{&socket};
   worker.connections.insert(&connection);
@@ -281,7 +281,7 @@ awaitable<void> HttpServer::Impl::serve_connection(Worker& worker, tcp::socket s
   --open_connections;
 }
 
-void HttpServer::Impl::begin_drain(Worker& worker) {
+void Server::Impl::begin_drain(Worker& worker) {
   worker.draining = true;
   boost::system::error_code ec;
   if (worker.acceptor) worker.acceptor->close(ec);
@@ -292,12 +292,12 @@ void HttpServer::Impl::begin_drain(Worker& worker) {
   }
 }
 
-void HttpServer::Impl::close_all(Worker& worker) {
+void Server::Impl::close_all(Worker& worker) {
   boost::system::error_code ec;
   for (auto* c : worker.connections) c->socket->close(ec);
 }
 
-awaitable<bool> HttpServer::Impl::wait_until_closed(Clock::time_point deadline) {
+awaitable<bool> Server::Impl::wait_until_closed(Clock::time_point deadline) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (open_connections.load() > 0 || running_acceptors.load() > 0) {
     if (Clock::now() >= deadline) co_return false;
@@ -307,13 +307,12 @@ awaitable<bool> HttpServer::Impl::wait_until_closed(Clock::time_point deadline) 
   co_return true;
 }
 
-HttpServer::HttpServer(const infra::HttpConfig& config, bool json_logs, std::chrono::milliseconds shutdown_timeout,
-                       infra::Runtime& runtime, const Router& router)
-    : impl_(std::make_unique<Impl>(config, json_logs, shutdown_timeout, runtime, router)) {}
+Server::Server(const Config& config, infra::Runtime& runtime, const Router& router)
+    : impl_(std::make_unique<Impl>(config, runtime, router)) {}
 
-HttpServer::~HttpServer() = default;
+Server::~Server() = default;
 
-awaitable<void> HttpServer::start() {
+awaitable<void> Server::start() {
   impl_->listen();
   for (auto& worker : impl_->workers) {
     asio::co_spawn(worker->ctx, impl_->accept_loop(*worker), asio::detached);
@@ -322,7 +321,7 @@ awaitable<void> HttpServer::start() {
   co_return;
 }
 
-awaitable<void> HttpServer::stop() {
+awaitable<void> Server::stop() {
   const auto deadline = Clock::now() + impl_->shutdown_timeout;
   for (auto& worker : impl_->workers) {
     asio::post(worker->ctx, [impl = impl_.get(), w = worker.get()] { impl->begin_drain(*w); });
@@ -336,7 +335,7 @@ awaitable<void> HttpServer::stop() {
   co_await impl_->wait_until_closed(Clock::now() + std::chrono::seconds(2));
 }
 
-std::uint16_t HttpServer::port() const noexcept { return impl_->port; }
-int HttpServer::open_connections() const noexcept { return impl_->open_connections.load(); }
+std::uint16_t Server::port() const noexcept { return impl_->port; }
+int Server::open_connections() const noexcept { return impl_->open_connections.load(); }
 
 }  // namespace vibework::http

@@ -1,5 +1,5 @@
 #pragma once
-// HttpServer: HTTP/1.1 on Boost.Beast with C++20 coroutines.
+// http::Server: HTTP/1.1 on Boost.Beast with C++20 coroutines.
 //
 // One acceptor per I/O thread on the same port (SO_REUSEPORT: the kernel spreads connections),
 // each connection served by a coroutine on its thread: keep-alive, header/body limits, idle and
@@ -13,7 +13,7 @@
 
 #include "vibework/http/router.hpp"
 #include "vibework/infra/component.hpp"
-#include "vibework/infra/config/http_config.hpp"
+#include "vibework/http/config.hpp"
 
 namespace vibework::infra {
 class Runtime;
@@ -21,11 +21,11 @@ class Runtime;
 
 namespace vibework::http {
 
-class HttpServer final : public infra::Component {
+class Server final : public infra::Component {
  public:
-  HttpServer(const infra::HttpConfig& config, bool json_logs, std::chrono::milliseconds shutdown_timeout,
-             infra::Runtime& runtime, const Router& router);
-  ~HttpServer() override;
+  // Serves `router` (which must outlive the server) on every I/O thread of `runtime`.
+  Server(const Config& config, infra::Runtime& runtime, const Router& router);
+  ~Server() override;
 
   std::string_view name() const override { return "http"; }
   awaitable<void> start() override;

@@ -59,6 +59,17 @@ VIBEWORK_ERROR_KIND(ConfigError, config);
 
 #undef VIBEWORK_ERROR_KIND
 
+// Nothing usable answered at the service's address: connection refused, no route, a name that
+// does not resolve, no answer while connecting, a connection that broke, a service that says it
+// is temporarily unavailable. It may fix itself, so start-up tolerates it (see
+// infra::first_contact in lifecycle.hpp); every other UnavailableError (wrong password, unknown
+// database) is a misconfiguration that fails the start. Start-up decisions test this type,
+// never a message.
+class UnreachableError : public UnavailableError {
+ public:
+  using UnavailableError::UnavailableError;
+};
+
 // Hints shared by every part, so messages stay consistent.
 namespace hints {
 inline constexpr std::string_view start_local_services =

@@ -28,16 +28,16 @@ boost::json::value ReadinessReport::to_json() const {
   return body;
 }
 
-awaitable<HealthStatus> run_check(const HealthCheckFn& check, std::chrono::milliseconds timeout,
-                                  const std::string& name) {
+awaitable<HealthStatus> run_check(HealthProbe probe, std::chrono::milliseconds timeout, std::string name) {
   const auto start = Clock::now();
   auto elapsed = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start); };
   try {
-    HealthStatus status = co_await with_timeout(check(), timeout, name, "health check");
-    if (status.latency == std::chrono::milliseconds::zero()) status.latency = elapsed();
-    co_return status;
+    co_await with_timeout(probe(), timeout, name, "health check");
+    co_return HealthStatus::ok(elapsed());
   } catch (const TimeoutError&) {
     co_return HealthStatus::error("timed out after " + std::to_string(timeout.count()) + " ms", elapsed());
+  } catch (const Error& e) {
+    co_return HealthStatus::error(e.hint().empty() ? e.message() : e.message() + "; " + e.hint(), elapsed());
   } catch (const std::exception& e) {
     co_return HealthStatus::error(e.what(), elapsed());
   } catch (...) {
@@ -48,6 +48,11 @@ awaitable<HealthStatus> run_check(const HealthCheckFn& check, std::chrono::milli
 void Readiness::add(HealthCheck check) {
   std::lock_guard lock(mutex_);
   checks_.push_back(std::move(check));
+}
+
+void Readiness::add(std::vector<HealthCheck> checks) {
+  std::lock_guard lock(mutex_);
+  for (auto& c : checks) checks_.push_back(std::move(c));
 }
 
 std::vector<std::string> Readiness::names() const {
@@ -89,7 +94,7 @@ awaitable<ReadinessReport> Readiness::report() const {
     asio::co_spawn(
         ex,
         [gather, i, timeout = timeout_]() -> awaitable<void> {
-          gather->results[i] = co_await run_check(gather->checks[i].check, timeout, gather->checks[i].name);
+          gather->results[i] = co_await run_check(gather->checks[i].probe, timeout, gather->checks[i].name);
           if (--gather->remaining == 0) gather->done.expires_at(Clock::time_point::min());
         },
         asio::detached);

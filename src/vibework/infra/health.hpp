@@ -1,10 +1,12 @@
 #pragma once
 // Health: the status each part reports, and readiness over all of them.
 //
-// Each part registers a check with the Readiness registry when it starts. A readiness report
-// runs every check in parallel, each bounded by HEALTH_TIMEOUT_MS, so a report takes about as
-// long as the slowest check. Checks never throw: run_check() turns exceptions and timeouts into
-// error statuses.
+// Each component offers its checks (Component::checks()): a probe that makes one real round
+// trip to its service and throws when it fails. The lifecycle registers them with Readiness
+// once the component has started. A readiness report runs every probe in parallel, each bounded
+// by HEALTH_TIMEOUT_MS, so a report takes about as long as the slowest one. run_check() is the
+// one place that measures a probe's latency and turns its exception or timeout into an error
+// status: health checks never throw.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -31,12 +33,16 @@ struct HealthStatus {
   bool is_ok() const noexcept { return status == State::ok; }
 };
 
-using HealthCheckFn = std::function<awaitable<HealthStatus>()>;
+// The original design's bound for one check (HEALTH_TIMEOUT_MS overrides it for readiness).
+inline constexpr std::chrono::milliseconds default_health_timeout{5'000};
+
+// One real round trip to a service; returns when it answered as expected, throws otherwise.
+using HealthProbe = std::function<awaitable<void>()>;
 
 struct HealthCheck {
   std::string name;     // "mysql", "mongodb", "redis", "pubsub"
   std::string address;  // where it connects, without credentials, for `vibework doctor`
-  HealthCheckFn check;  // a real round trip to the service
+  HealthProbe probe;
   std::string hint;     // what to try when it fails, for `vibework doctor`
 };
 
@@ -55,17 +61,18 @@ struct ReadinessReport {
   boost::json::value to_json() const;
 };
 
-// Runs one check, measuring its latency; a thrown exception or the deadline becomes an error
-// status. Never throws.
-awaitable<HealthStatus> run_check(const HealthCheckFn& check, std::chrono::milliseconds timeout,
-                                  const std::string& name);
+// Runs one probe, measuring its latency. Never throws: the deadline becomes "timed out after N
+// ms", an infra::Error its message (and its hint, after "; "), anything else its what().
+// (Arguments by value: a coroutine must own what it reads after its first suspension.)
+awaitable<HealthStatus> run_check(HealthProbe probe, std::chrono::milliseconds timeout, std::string name);
 
 class Readiness {
  public:
   explicit Readiness(std::chrono::milliseconds timeout) : timeout_(timeout) {}
 
-  // Thread-safe; parts call it while they start.
+  // Thread-safe; the lifecycle calls it as components start.
   void add(HealthCheck check);
+  void add(std::vector<HealthCheck> checks);
   std::vector<std::string> names() const;
 
   // Runs all checks in parallel. Not ok while shutting down (without running the checks).

@@ -1,5 +1,7 @@
 #include "vibework/infra/health.hpp"
 
+#include "vibework/infra/errors.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -12,18 +14,17 @@ using infra::HealthStatus;
 using infra::Readiness;
 
 namespace {
-infra::HealthCheckFn ok_after(std::chrono::milliseconds delay) {
-  return [delay]() -> awaitable<HealthStatus> {
+infra::HealthProbe ok_after(std::chrono::milliseconds delay) {
+  return [delay]() -> awaitable<void> {
     asio::steady_timer t(co_await asio::this_coro::executor, delay);
     co_await t.async_wait(use_awaitable);
-    co_return HealthStatus::ok();
   };
 }
-infra::HealthCheckFn hangs() { return ok_after(1h); }
-infra::HealthCheckFn throws() {
-  return []() -> awaitable<HealthStatus> {
+infra::HealthProbe hangs() { return ok_after(1h); }
+infra::HealthProbe throws() {
+  return []() -> awaitable<void> {
     throw std::runtime_error("connection refused");
-    co_return HealthStatus::ok();
+    co_return;
   };
 }
 }  // namespace
@@ -79,6 +80,18 @@ TEST(Readiness, ShuttingDownIsNotReady) {
   auto report = testkit::run_async(r.report());
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.to_json().at("status").as_string(), "error");
+}
+
+TEST(Readiness, AnInfraErrorBecomesItsMessageAndHint) {
+  Readiness r(1000ms);
+  r.add({"redis", "", []() -> awaitable<void> {
+           throw infra::UnreachableError("redis", "connection refused at localhost:6379", "start it");
+           co_return;
+         },
+         ""});
+  auto report = testkit::run_async(r.report());
+  ASSERT_EQ(report.checks.size(), 1u);
+  EXPECT_EQ(report.checks[0].status.message, "connection refused at localhost:6379; start it");
 }
 
 TEST(Readiness, JsonShape) {

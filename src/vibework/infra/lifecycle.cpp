@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "vibework/infra/errors.hpp"
+#include "vibework/infra/health.hpp"
 #include "vibework/infra/timeout.hpp"
 
 namespace vibework::infra {
-
-void Lifecycle::add(std::shared_ptr<Component> component) { components_.push_back(std::move(component)); }
 
 awaitable<void> Lifecycle::start_all() {
   for (auto& component : components_) {
@@ -23,6 +23,7 @@ awaitable<void> Lifecycle::start_all() {
       std::rethrow_exception(failure);
     }
     ++started_;
+    readiness_.add(component->checks());
     spdlog::info("{} started in {} ms", component->name(),
                  std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin).count());
   }
@@ -38,6 +39,20 @@ awaitable<void> Lifecycle::stop_all(std::chrono::milliseconds per_component) {
       spdlog::error("{} did not stop cleanly: {}", component->name(), e.what());
     }
   }
+}
+
+awaitable<bool> first_contact(std::string service, awaitable<void> contact, std::string meanwhile) {
+  std::string problem;
+  try {
+    co_await std::move(contact);
+    co_return true;
+  } catch (const UnreachableError& e) {
+    problem = e.what();
+  } catch (const TimeoutError& e) {
+    problem = e.what();
+  }
+  spdlog::warn("{}: {}; starting anyway ({})", service, problem, meanwhile);
+  co_return false;
 }
 
 }  // namespace vibework::infra

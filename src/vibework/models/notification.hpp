@@ -10,11 +10,10 @@
 #include <boost/describe/enum.hpp>
 #include <boost/json/value.hpp>
 
-#include "vibework/infra/mongodb/model.hpp"
+#include "vibework/mongodb/model.hpp"
 
 namespace vibework::models {
 
-namespace mongodb = infra::mongodb;
 
 enum class NotificationType { email, push, in_app };
 BOOST_DESCRIBE_ENUM(NotificationType, email, push, in_app)

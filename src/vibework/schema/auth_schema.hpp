@@ -4,7 +4,7 @@
 //
 //   schema::AuthSchema auth(config.mysql);
 //   auto user = co_await db.select(auth.user).where(auth.user.email == email).first();
-#include "vibework/infra/config/mysql_config.hpp"
+#include "vibework/mysql/config.hpp"
 #include "vibework/schema/account.hpp"
 #include "vibework/schema/session.hpp"
 #include "vibework/schema/user.hpp"
@@ -12,7 +12,7 @@
 
 namespace vibework::schema {
 
-inline mysql::TableNaming auth_naming(const infra::MysqlConfig& config, const std::string& table) {
+inline mysql::TableNaming auth_naming(const mysql::Config& config, const std::string& table) {
   mysql::TableNaming n;
   n.table = table;
   n.columns = config.camel_case_columns ? mysql::ColumnNaming::camel_case : mysql::ColumnNaming::snake_case;
@@ -26,7 +26,7 @@ struct AuthSchema {
   VerificationTable verification;
 
   AuthSchema() = default;
-  explicit AuthSchema(const infra::MysqlConfig& config)
+  explicit AuthSchema(const mysql::Config& config)
       : user(auth_naming(config, config.table_user)),
         session(auth_naming(config, config.table_session)),
         account(auth_naming(config, config.table_account)),

@@ -5,7 +5,7 @@
 
 #include <boost/describe/class.hpp>
 
-#include "vibework/infra/mysql/query/column.hpp"
+#include "vibework/mysql/query/column.hpp"
 
 namespace vibework::schema {
 

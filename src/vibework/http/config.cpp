@@ -1,0 +1,35 @@
+#include "vibework/http/config.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <fmt/format.h>
+
+namespace vibework::http {
+
+using infra::EnvReader;
+using infra::quote_value;
+
+Config Config::parse(EnvReader& env, const infra::CoreConfig& core) {
+  using std::chrono::milliseconds;
+  Config c;
+  c.json_logs = core.log.json;
+  c.shutdown_timeout = core.shutdown_timeout;
+  c.host = env.string("HTTP_HOST", c.host);
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(c.host, ec);
+  if (ec && c.host != "localhost") {
+    env.problem("HTTP_HOST", quote_value(c.host) + " is not an IP address to listen on", "127.0.0.1");
+  }
+  c.port = env.port("HTTP_PORT", c.port);
+  c.threads = static_cast<std::size_t>(env.integer("HTTP_THREADS", 0, 0, 256));
+  c.max_body_bytes = static_cast<std::size_t>(env.integer("HTTP_MAX_BODY_BYTES", 1024 * 1024, 0, 1LL << 32));
+  c.max_header_bytes = static_cast<std::size_t>(env.integer("HTTP_MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024));
+  c.idle_timeout = env.milliseconds("HTTP_IDLE_TIMEOUT_MS", c.idle_timeout, milliseconds(100), milliseconds(3'600'000));
+  c.read_timeout = env.milliseconds("HTTP_READ_TIMEOUT_MS", c.read_timeout, milliseconds(100), milliseconds(3'600'000));
+  c.access_log = env.boolean("HTTP_ACCESS_LOG", true);
+  c.test_routes = env.boolean("VIBEWORK_TEST_ROUTES", false);
+  return c;
+}
+
+std::string Config::describe() const { return fmt::format("HTTP={}:{} threads={}", host, port, threads); }
+
+}  // namespace vibework::http

@@ -1,0 +1,29 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "vibework/infra/config.hpp"
+
+namespace vibework::http {
+
+struct Config {
+  std::string host = "127.0.0.1";  // HTTP_HOST; 0.0.0.0 in a container
+  std::uint16_t port = 3000;       // HTTP_PORT
+  std::size_t threads = 0;         // HTTP_THREADS, I/O threads; 0 = one per core
+  std::size_t max_body_bytes = 1024 * 1024;       // HTTP_MAX_BODY_BYTES -> 413 above
+  std::size_t max_header_bytes = 16 * 1024;       // HTTP_MAX_HEADER_BYTES -> 431 above
+  std::chrono::milliseconds idle_timeout{30'000}; // HTTP_IDLE_TIMEOUT_MS, keep-alive idle
+  std::chrono::milliseconds read_timeout{10'000}; // HTTP_READ_TIMEOUT_MS, one whole request
+  bool access_log = true;          // HTTP_ACCESS_LOG
+  bool test_routes = false;        // VIBEWORK_TEST_ROUTES: /__test/* routes for e2e tests only
+  // From the core settings, so the server needs no other section.
+  bool json_logs = false;                          // LOG_FORMAT=json
+  std::chrono::milliseconds shutdown_timeout{10'000};  // SHUTDOWN_TIMEOUT_MS: drain bound
+
+  static Config parse(infra::EnvReader& env, const infra::CoreConfig& core);
+  std::string describe() const;
+};
+
+}  // namespace vibework::http

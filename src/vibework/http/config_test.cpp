@@ -1,0 +1,46 @@
+// Unit tests of the HTTP_* configuration.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "vibework/http/config.hpp"
+#include "vibework/testkit/env.hpp"
+
+using namespace vibework;
+using ::testing::HasSubstr;
+
+namespace {
+infra::ConfigResult<http::Config> load(testkit::Env env) { return testkit::load_config<http::Config>(std::move(env)); }
+std::string only_problem(const infra::ConfigResult<http::Config>& r) {
+  EXPECT_EQ(r.problems.size(), 1u);
+  return r.problems.empty() ? "" : r.problems.front().to_string();
+}
+}  // namespace
+
+TEST(HttpConfig, Defaults) {
+  auto r = load({});
+  ASSERT_TRUE(r.ok()) << testkit::problems_text(r.problems);
+  const auto& c = r.config.get<http::Config>();
+  EXPECT_EQ(c.host, "127.0.0.1");
+  EXPECT_EQ(c.port, 3000);
+  EXPECT_FALSE(c.test_routes);
+  EXPECT_FALSE(c.json_logs);
+}
+
+TEST(HttpConfig, ReadsItsVariablesAndTheCoreOnesItNeeds) {
+  auto r = load({{"HTTP_HOST", "0.0.0.0"}, {"HTTP_PORT", "8080"}, {"LOG_FORMAT", "json"}, {"SHUTDOWN_TIMEOUT_MS", "2500"}});
+  ASSERT_TRUE(r.ok()) << testkit::problems_text(r.problems);
+  const auto& c = r.config.get<http::Config>();
+  EXPECT_EQ(c.host, "0.0.0.0");
+  EXPECT_EQ(c.port, 8080);
+  EXPECT_TRUE(c.json_logs);
+  EXPECT_EQ(c.shutdown_timeout, std::chrono::milliseconds(2500));
+}
+
+TEST(HttpConfig, PortOutOfRange) {
+  EXPECT_THAT(only_problem(load({{"HTTP_PORT", "70000"}})), HasSubstr("between 1 and 65535"));
+  EXPECT_THAT(only_problem(load({{"HTTP_PORT", "0"}})), HasSubstr("between 1 and 65535"));
+}
+
+TEST(HttpConfig, HostMustBeAnAddress) {
+  EXPECT_THAT(only_problem(load({{"HTTP_HOST", "not an address"}})), HasSubstr("HTTP_HOST"));
+}

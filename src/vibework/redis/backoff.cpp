@@ -1,0 +1,18 @@
+#include "vibework/redis/backoff.hpp"
+
+#include <algorithm>
+
+namespace vibework::redis {
+
+std::chrono::milliseconds backoff_delay(std::uint32_t attempt, std::chrono::milliseconds min,
+                                        std::chrono::milliseconds max, double unit_random) {
+  const auto lo = std::max<std::int64_t>(1, min.count());
+  const auto hi = std::max<std::int64_t>(lo, max.count());
+  std::int64_t d = lo;
+  for (std::uint32_t i = 0; i < attempt && d < hi; ++i) d *= 2;
+  d = std::min(d, hi);
+  const double r = std::clamp(unit_random, 0.0, 1.0);
+  return std::chrono::milliseconds(d / 2 + static_cast<std::int64_t>(static_cast<double>(d - d / 2) * r));
+}
+
+}  // namespace vibework::redis
