@@ -362,7 +362,6 @@ struct Connection::Impl {
   std::atomic<const asio::execution_context*> context{nullptr};
   bool broken = false;
   bool mariadb = true;
-  std::uint64_t thread_id = 0;
   std::chrono::seconds wait_timeout{28800};  // the server's, read at connect
   SteadyClock::time_point created = SteadyClock::now();
   SteadyClock::time_point used = created;  // set by the pool when the connection comes back
@@ -554,7 +553,6 @@ awaitable<std::shared_ptr<Connection>> Connection::open(const mysql::Config& con
   // Re-register the socket for reads only: the connect waited for writability, and Asio would
   // otherwise keep EPOLLOUT in the registration and wake up for it on every later wait.
   c.release_socket();
-  c.thread_id = mysql_thread_id(m);
   const char* info = mysql_get_server_info(m);
   c.mariadb = info && std::strstr(info, "MariaDB") != nullptr;
 
@@ -738,9 +736,7 @@ bool Connection::idle_socket_is_healthy() const noexcept {
   return n == 0;  // readable (an error packet or EOF), hung up or failed: the server closed it
 }
 
-std::uint64_t Connection::server_thread_id() const noexcept { return impl_->thread_id; }
 std::chrono::seconds Connection::server_wait_timeout() const noexcept { return impl_->wait_timeout; }
-bool Connection::is_mariadb() const noexcept { return impl_->mariadb; }
 std::size_t Connection::cached_statements() const noexcept { return impl_->statements.size(); }
 SteadyClock::time_point Connection::created_at() const noexcept { return impl_->created; }
 SteadyClock::time_point Connection::last_used() const noexcept { return impl_->used; }

@@ -63,9 +63,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Cheap check without a round trip: an idle connection must have nothing to read. Data or EOF
   // on its socket means the server closed it (KILL, restart, wait_timeout).
   bool idle_socket_is_healthy() const noexcept;
-  std::uint64_t server_thread_id() const noexcept;
   std::chrono::seconds server_wait_timeout() const noexcept;  // idle limit the server enforces
-  bool is_mariadb() const noexcept;
   std::size_t cached_statements() const noexcept;
 
   SteadyClock::time_point created_at() const noexcept;
