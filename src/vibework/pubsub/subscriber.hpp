@@ -4,7 +4,7 @@
 //   Subscriber sub(client, "events-worker", [](Message& m) -> awaitable<void> {
 //     co_await handle(m.data);
 //     m.ack();
-//   }, SubscriberOptions::from(config.pubsub), runtime.next_io_context().get_executor());
+//   }, SubscriberOptions::from(config.get<pubsub::Config>()), runtime.next_io_context().get_executor());
 //   sub.start();
 //   ...
 //   co_await sub.stop();

@@ -2,7 +2,7 @@
 // The four Better-Auth tables, named as configured (MYSQL_COLUMN_NAMING, MYSQL_TABLE_*), so one
 // database serves both vibework and a Better-Auth (TypeScript) service.
 //
-//   schema::AuthSchema auth(config.mysql);
+//   schema::AuthSchema auth(config.get<mysql::Config>());
 //   auto user = co_await db.select(auth.user).where(auth.user.email == email).first();
 #include "vibework/mysql/config.hpp"
 #include "vibework/schema/account.hpp"
