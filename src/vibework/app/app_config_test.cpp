@@ -12,11 +12,6 @@ using ::testing::HasSubstr;
 
 namespace {
 auto load(testkit::Env env) { return app::load_app_config(testkit::env_lookup(std::move(env))); }
-template <typename R>
-std::string only_problem(const R& r) {
-  EXPECT_EQ(r.problems.size(), 1u);
-  return r.problems.empty() ? "" : r.problems.front().to_string();
-}
 }  // namespace
 
 TEST(AppConfig, DefaultsNeedNoVariables) {
@@ -32,9 +27,9 @@ TEST(AppConfig, ReadsTheAuthSecret) {
 }
 
 TEST(AppConfig, ProductionRequiresA32ByteSecretAndNeverEchoesIt) {
-  auto missing = only_problem(load({{"APP_ENV", "production"}}));
+  auto missing = testkit::only_problem(load({{"APP_ENV", "production"}}).problems);
   EXPECT_THAT(missing, HasSubstr("AUTH_SECRET: is missing"));
-  auto short_secret = only_problem(load({{"APP_ENV", "production"}, {"AUTH_SECRET", "tooshort-secret"}}));
+  auto short_secret = testkit::only_problem(load({{"APP_ENV", "production"}, {"AUTH_SECRET", "tooshort-secret"}}).problems);
   EXPECT_THAT(short_secret, HasSubstr("is 15 bytes; production needs at least 32"));
   EXPECT_THAT(short_secret, ::testing::Not(HasSubstr("tooshort-secret")));
   EXPECT_TRUE(load({{"APP_ENV", "production"}, {"AUTH_SECRET", std::string(32, 'k')}}).ok());

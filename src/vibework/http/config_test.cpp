@@ -10,10 +10,6 @@ using ::testing::HasSubstr;
 
 namespace {
 infra::ConfigResult<http::Config> load(testkit::Env env) { return testkit::load_config<http::Config>(std::move(env)); }
-std::string only_problem(const infra::ConfigResult<http::Config>& r) {
-  EXPECT_EQ(r.problems.size(), 1u);
-  return r.problems.empty() ? "" : r.problems.front().to_string();
-}
 }  // namespace
 
 TEST(HttpConfig, Defaults) {
@@ -37,10 +33,10 @@ TEST(HttpConfig, ReadsItsVariablesAndTheCoreOnesItNeeds) {
 }
 
 TEST(HttpConfig, PortOutOfRange) {
-  EXPECT_THAT(only_problem(load({{"HTTP_PORT", "70000"}})), HasSubstr("between 1 and 65535"));
-  EXPECT_THAT(only_problem(load({{"HTTP_PORT", "0"}})), HasSubstr("between 1 and 65535"));
+  EXPECT_THAT(testkit::only_problem(load({{"HTTP_PORT", "70000"}}).problems), HasSubstr("between 1 and 65535"));
+  EXPECT_THAT(testkit::only_problem(load({{"HTTP_PORT", "0"}}).problems), HasSubstr("between 1 and 65535"));
 }
 
 TEST(HttpConfig, HostMustBeAnAddress) {
-  EXPECT_THAT(only_problem(load({{"HTTP_HOST", "not an address"}})), HasSubstr("HTTP_HOST"));
+  EXPECT_THAT(testkit::only_problem(load({{"HTTP_HOST", "not an address"}}).problems), HasSubstr("HTTP_HOST"));
 }

@@ -36,10 +36,6 @@ struct CacheConfig {
 };
 
 infra::ConfigResult<> load_core(testkit::Env env) { return testkit::load_config<>(std::move(env)); }
-std::string only_problem(const infra::ConfigResult<>& r) {
-  EXPECT_EQ(r.problems.size(), 1u);
-  return r.problems.empty() ? "" : r.problems.front().to_string();
-}
 }  // namespace
 
 TEST(Config, CoreDefaultsMatchLocalDevelopment) {
@@ -68,10 +64,10 @@ TEST(Config, ReadsTheCoreVariables) {
 }
 
 TEST(Config, InvalidEnumsAndNumbers) {
-  EXPECT_THAT(only_problem(load_core({{"LOG_FORMAT", "xml"}})), HasSubstr("LOG_FORMAT: 'xml' is not one of: json, text"));
-  EXPECT_THAT(only_problem(load_core({{"LOG_LEVEL", "loud"}})), HasSubstr("LOG_LEVEL"));
-  EXPECT_THAT(only_problem(load_core({{"APP_ENV", "staging"}})), HasSubstr("APP_ENV"));
-  EXPECT_THAT(only_problem(load_core({{"HEALTH_TIMEOUT_MS", "soon"}})), HasSubstr("not a number of milliseconds"));
+  EXPECT_THAT(testkit::only_problem(load_core({{"LOG_FORMAT", "xml"}}).problems), HasSubstr("LOG_FORMAT: 'xml' is not one of: json, text"));
+  EXPECT_THAT(testkit::only_problem(load_core({{"LOG_LEVEL", "loud"}}).problems), HasSubstr("LOG_LEVEL"));
+  EXPECT_THAT(testkit::only_problem(load_core({{"APP_ENV", "staging"}}).problems), HasSubstr("APP_ENV"));
+  EXPECT_THAT(testkit::only_problem(load_core({{"HEALTH_TIMEOUT_MS", "soon"}}).problems), HasSubstr("not a number of milliseconds"));
 }
 
 TEST(Config, SectionsSeeTheCoreSettingsAndAreReachedByType) {

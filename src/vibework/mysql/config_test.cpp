@@ -10,10 +10,6 @@ using ::testing::HasSubstr;
 
 namespace {
 infra::ConfigResult<mysql::Config> load(testkit::Env env) { return testkit::load_config<mysql::Config>(std::move(env)); }
-std::string only_problem(const infra::ConfigResult<mysql::Config>& r) {
-  EXPECT_EQ(r.problems.size(), 1u);
-  return r.problems.empty() ? "" : r.problems.front().to_string();
-}
 }  // namespace
 
 TEST(MysqlConfig, DefaultsMatchTheOriginal) {
@@ -41,15 +37,15 @@ TEST(MysqlConfig, ReadsEveryVariable) {
 }
 
 TEST(MysqlConfig, NonNumericPortNamesVariableValueAndExample) {
-  auto msg = only_problem(load({{"MYSQL_PORT", "abc"}}));
+  auto msg = testkit::only_problem(load({{"MYSQL_PORT", "abc"}}).problems);
   EXPECT_THAT(msg, HasSubstr("MYSQL_PORT"));
   EXPECT_THAT(msg, HasSubstr("'abc' is not a number"));
   EXPECT_THAT(msg, HasSubstr("MYSQL_PORT=3306"));
 }
 
 TEST(MysqlConfig, InvalidNumbersAndBooleans) {
-  EXPECT_THAT(only_problem(load({{"MYSQL_POOL_SIZE", "0"}})), HasSubstr("out of range"));
-  EXPECT_THAT(only_problem(load({{"MYSQL_WAIT_FOR_CONNECTIONS", "maybe"}})), HasSubstr("not a boolean"));
+  EXPECT_THAT(testkit::only_problem(load({{"MYSQL_POOL_SIZE", "0"}}).problems), HasSubstr("out of range"));
+  EXPECT_THAT(testkit::only_problem(load({{"MYSQL_WAIT_FOR_CONNECTIONS", "maybe"}}).problems), HasSubstr("not a boolean"));
 }
 
 TEST(MysqlConfig, UrlAndNamingVariables) {

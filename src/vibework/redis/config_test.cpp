@@ -12,10 +12,6 @@ using testing::HasSubstr;
 namespace {
 infra::ConfigResult<redis::Config> load(testkit::Env env) { return testkit::load_config<redis::Config>(std::move(env)); }
 std::string problems(const infra::ConfigResult<redis::Config>& r) { return testkit::problems_text(r.problems); }
-std::string only_problem(const infra::ConfigResult<redis::Config>& r) {
-  EXPECT_EQ(r.problems.size(), 1u);
-  return r.problems.empty() ? "" : r.problems.front().to_string();
-}
 }  // namespace
 
 TEST(RedisConfig, DefaultsAreSafe) {
@@ -75,9 +71,9 @@ TEST(RedisConfig, ReadsTheUrl) {
 }
 
 TEST(RedisConfig, MalformedUrls) {
-  EXPECT_THAT(only_problem(load({{"REDIS_URL", "http://localhost:6379"}})), HasSubstr("REDIS_URL: must start with redis://"));
-  EXPECT_THAT(only_problem(load({{"REDIS_URL", "redis://[oops"}})), HasSubstr("not a valid URL"));
-  EXPECT_THAT(only_problem(load({{"REDIS_URL", "redis://localhost:6379/x"}})), HasSubstr("database number"));
+  EXPECT_THAT(testkit::only_problem(load({{"REDIS_URL", "http://localhost:6379"}}).problems), HasSubstr("REDIS_URL: must start with redis://"));
+  EXPECT_THAT(testkit::only_problem(load({{"REDIS_URL", "redis://[oops"}}).problems), HasSubstr("not a valid URL"));
+  EXPECT_THAT(testkit::only_problem(load({{"REDIS_URL", "redis://localhost:6379/x"}}).problems), HasSubstr("database number"));
 }
 
 TEST(RedisConfig, DescribeNeverShowsThePassword) {

@@ -45,4 +45,11 @@ inline std::string problems_text(const std::vector<infra::ConfigProblem>& proble
   return out;
 }
 
+// The text of the one problem a configuration was expected to have; anything else comes back
+// as a text that says so, which the test's substring check then shows.
+inline std::string only_problem(const std::vector<infra::ConfigProblem>& problems) {
+  if (problems.size() == 1) return problems.front().to_string();
+  return "expected exactly one problem, got " + std::to_string(problems.size()) + ":\n" + problems_text(problems);
+}
+
 }  // namespace vibework::testkit
