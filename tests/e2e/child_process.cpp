@@ -5,7 +5,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -13,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "vibework/testkit/eventually.hpp"
 
 extern char** environ;
 
@@ -67,16 +68,15 @@ void ChildProcess::signal(int signal_number) const { ::kill(pid_, signal_number)
 
 std::optional<int> ChildProcess::wait_for_exit(std::chrono::milliseconds limit) {
   if (exit_code_) return exit_code_;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {  // checks at least once, even with a zero limit
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      return exit_code_;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const bool exited = testkit::eventually(  // checks at least once, even with a zero limit
+      [this] {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return true;
+      },
+      limit, std::chrono::milliseconds(10));
+  return exited ? exit_code_ : std::nullopt;
 }
 
 std::string ChildProcess::output() const {

@@ -1,10 +1,11 @@
 #include "http_client.hpp"
 
-#include <thread>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+
+#include "vibework/testkit/eventually.hpp"
+#include "vibework/testkit/ports.hpp"
 
 namespace vibework::e2e {
 
@@ -58,16 +59,7 @@ bool TestClient::closed_by_server(std::chrono::milliseconds limit) {
 }
 
 bool wait_until_listening(unsigned short port, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    boost::asio::io_context ctx;
-    tcp::socket s(ctx);
-    boost::system::error_code ec;
-    s.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port), ec);
-    if (!ec) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
+  return testkit::eventually([port] { return testkit::port_accepts(port); }, limit, std::chrono::milliseconds(20));
 }
 
 bool connection_refused(unsigned short port) {

@@ -1,7 +1,6 @@
 // Black-box tests of the built `vibework` binary: started as a child process on a free port.
 #include <csignal>
 #include <future>
-#include <thread>
 
 #include <boost/json.hpp>
 #include <gmock/gmock.h>
@@ -9,11 +8,13 @@
 
 #include "child_process.hpp"
 #include "http_client.hpp"
+#include "vibework/testkit/eventually.hpp"
 
 using namespace vibework::e2e;
 using namespace std::chrono_literals;
 using boost::beast::http::verb;
 using ::testing::HasSubstr;
+using vibework::testkit::eventually;
 
 namespace {
 
@@ -35,6 +36,11 @@ struct Server {
 };
 
 boost::json::value json_of(const HttpResult& r) { return boost::json::parse(r.body); }
+
+// How many /__test/slow requests the server is running now (it counts them itself).
+std::int64_t slow_requests_in_handler(TestClient& client) {
+  return json_of(client.request(verb::get, "/__test/slow/count")).at("inHandler").as_int64();
+}
 
 }  // namespace
 
@@ -142,17 +148,14 @@ TEST(ServerE2E, SigtermDrainsInFlightRequestsRefusesNewOnesAndExitsZero) {
       return c->request(verb::get, "/__test/slow?ms=1500");
     }));
   }
-  std::this_thread::sleep_for(400ms);  // let every request reach the handler
+  TestClient probe(server.port);
+  EXPECT_TRUE(eventually([&] { return slow_requests_in_handler(probe) == in_flight; }, 10s))
+      << "not every request reached the handler";
   const auto signalled = std::chrono::steady_clock::now();
   server.process->signal(SIGTERM);
 
-  // New connections are refused once the listener is closed.
-  bool refused = false;
-  for (int i = 0; i < 200 && !refused; ++i) {
-    refused = connection_refused(server.port);
-    if (!refused) std::this_thread::sleep_for(5ms);
-  }
-  EXPECT_TRUE(refused);
+  // New connections are refused once the listener is closed (well before the requests end).
+  EXPECT_TRUE(eventually([&] { return connection_refused(server.port); }, 1s));
 
   for (auto& f : results) {
     auto r = f.get();
@@ -176,9 +179,11 @@ TEST(ServerE2E, SecondSignalExitsAtOnce) {
       return 0u;  // the connection died with the process
     }
   });
-  std::this_thread::sleep_for(300ms);
+  TestClient probe(server.port);
+  EXPECT_TRUE(eventually([&] { return slow_requests_in_handler(probe) == 1; }, 10s)) << "the request never arrived";
   server.process->signal(SIGTERM);
-  std::this_thread::sleep_for(200ms);
+  // The first signal was handled once the listener is closed.
+  EXPECT_TRUE(eventually([&] { return connection_refused(server.port); }, 5s));
   EXPECT_FALSE(server.process->wait_for_exit(0ms).has_value());  // still draining
   server.process->signal(SIGTERM);
   auto code = server.process->wait_for_exit(5s);

@@ -6,7 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/post.hpp>
 #include <mongoc/mongoc.h>
 
 #include "vibework/infra/health.hpp"
@@ -180,9 +180,9 @@ TEST(Database, StopWaitsForInFlightOperationsThenRefuses) {
         ++completed;
       }, asio::detached);
     }
-    // Let the creates get going, then stop while some are in flight.
-    asio::steady_timer t(ex, std::chrono::milliseconds(1));
-    co_await t.async_wait(use_awaitable);
+    // One turn of the event loop, not a guessed time: the creates, queued before this coroutine,
+    // take their slots and go to the driver; then stop while they are in flight.
+    co_await asio::post(ex, use_awaitable);
     co_await s.db->stop();
     EXPECT_EQ(s.db->started(), false);
   }());

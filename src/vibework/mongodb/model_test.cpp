@@ -15,6 +15,7 @@
 #include "vibework/mongodb/test_support.hpp"
 #include "vibework/models/notification.hpp"
 #include "vibework/testkit/async.hpp"
+#include "vibework/testkit/co_assert.hpp"
 
 namespace vibework::mongodb {
 namespace {
@@ -125,10 +126,8 @@ TEST_F(ModelTest, RoundTripsEverySupportedTypeThroughTheServer) {
     const Specimen created = co_await specimens.create(s);
     EXPECT_FALSE(created.id.is_null());
     auto back = co_await specimens.find_by_id(created.id);
-    EXPECT_TRUE(back.has_value());
-    if (back) {
-      EXPECT_EQ(*back, created);
-    }
+    CO_ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(*back, created);
   }());
 }
 
@@ -142,12 +141,10 @@ TEST_F(ModelTest, CreateReturnsTheStoredDocumentWithIdAndTimestamps) {
     EXPECT_GE(created.created_at, before);
     EXPECT_EQ(created.created_at, created.updated_at);
     auto found = co_await model.find_by_id(created.id.to_string());
-    EXPECT_TRUE(found.has_value());
-    if (found) {
-      EXPECT_EQ(found->title, "Welcome");
-      EXPECT_EQ(found->created_at, created.created_at);
-      EXPECT_FALSE(found->data.has_value());
-    }
+    CO_ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->title, "Welcome");
+    EXPECT_EQ(found->created_at, created.created_at);
+    EXPECT_FALSE(found->data.has_value());
   }());
 }
 
@@ -179,10 +176,8 @@ TEST_F(ModelTest, FreeFormDataIsStoredAsDocument) {
     n.data = boost::json::parse(R"({"orderId": 42, "items": ["a", "b"]})");
     auto created = co_await model.create(n);
     auto found = co_await model.find_one(Notification::user_id == "u-data");
-    EXPECT_TRUE(found && found->data);
-    if (found && found->data) {
-      EXPECT_EQ(found->data->at("orderId").as_int64(), 42);
-    }
+    CO_ASSERT_TRUE(found && found->data);
+    EXPECT_EQ(found->data->at("orderId").as_int64(), 42);
     EXPECT_EQ(found->id, created.id);
   }());
 }
@@ -192,18 +187,15 @@ TEST_F(ModelTest, FindByIdAndUpdateReturnsNewOrOldDocument) {
     auto model = notifications();
     auto created = co_await model.create(note("u1", "Hello"));
     auto updated = co_await model.find_by_id_and_update(created.id, set(Notification::read, true), {.return_new = true});
-    EXPECT_TRUE(updated.has_value());
-    if (updated) {
-      EXPECT_TRUE(updated->read);
-      EXPECT_GE(updated->updated_at, created.updated_at) << "updatedAt is maintained";
-      EXPECT_EQ(updated->created_at, created.created_at);
-    }
+    CO_ASSERT_TRUE(updated.has_value());
+    EXPECT_TRUE(updated->read);
+    EXPECT_GE(updated->updated_at, created.updated_at) << "updatedAt is maintained";
+    EXPECT_EQ(updated->created_at, created.created_at);
     auto old = co_await model.find_by_id_and_update(created.id.to_string(), set(Notification::title, "Renamed"));
-    EXPECT_TRUE(old.has_value());
-    if (old) {
-      EXPECT_EQ(old->title, "Hello") << "without return_new the document before the update comes back";
-    }
+    CO_ASSERT_TRUE(old.has_value());
+    EXPECT_EQ(old->title, "Hello") << "without return_new the document before the update comes back";
     auto now = co_await model.find_by_id(created.id);
+    CO_ASSERT_TRUE(now.has_value());
     EXPECT_EQ(now->title, "Renamed");
     auto missing = co_await model.find_by_id_and_update(ObjectId::generate(), set(Notification::read, true), {.return_new = true});
     EXPECT_FALSE(missing.has_value());
@@ -215,10 +207,8 @@ TEST_F(ModelTest, FindByIdAndDelete) {
     auto model = notifications();
     auto created = co_await model.create(note("u1", "Bye"));
     auto deleted = co_await model.find_by_id_and_delete(created.id);
-    EXPECT_TRUE(deleted.has_value());
-    if (deleted) {
-      EXPECT_EQ(deleted->title, "Bye");
-    }
+    CO_ASSERT_TRUE(deleted.has_value());
+    EXPECT_EQ(deleted->title, "Bye");
     EXPECT_FALSE((co_await model.find_by_id(created.id)).has_value());
     EXPECT_FALSE((co_await model.find_by_id_and_delete(created.id)).has_value());
   }());
@@ -374,11 +364,8 @@ TEST_F(ModelTest, HundredConcurrentCreatesOnTheDefaultPool) {
           },
           asio::detached);
     }
-    asio::steady_timer tick(ex);
-    while (done < n) {
-      tick.expires_after(std::chrono::milliseconds(5));
-      co_await tick.async_wait(use_awaitable);
-    }
+    auto all_done = [&] { return done == n; };
+    EXPECT_TRUE(co_await testkit::eventually_async(all_done, std::chrono::seconds(30)));
     EXPECT_EQ(co_await notifications().count(Notification::user_id == "u-concurrent"), n);
   }());
   EXPECT_EQ(failures, 0);

@@ -10,6 +10,7 @@
 #include "vibework/mongodb/test_support.hpp"
 #include "vibework/models/notification.hpp"
 #include "vibework/testkit/async.hpp"
+#include "vibework/testkit/eventually.hpp"
 
 namespace vibework::mongodb {
 namespace {
@@ -39,22 +40,22 @@ NotificationDocument note(const std::string& title) {
   return n;
 }
 
-// Retries `op` until it succeeds or `limit` passes; returns how long it took.
+// Retries `op` until it succeeds or `limit` passes.
 template <typename Op>
-milliseconds until_success(Op op, milliseconds limit) {
-  const auto begin = Clock::now();
+void until_success(Op op, milliseconds limit) {
   std::string last;
-  while (Clock::now() - begin < limit) {
-    try {
-      run_async(op());
-      return std::chrono::duration_cast<milliseconds>(Clock::now() - begin);
-    } catch (const std::exception& e) {
-      last = e.what();
-    }
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  ADD_FAILURE() << "still failing after " << limit.count() << " ms: " << last;
-  return limit;
+  const bool succeeded = testkit::eventually(
+      [&] {
+        try {
+          run_async(op());
+          return true;
+        } catch (const std::exception& e) {
+          last = e.what();
+          return false;
+        }
+      },
+      limit, milliseconds(100));
+  EXPECT_TRUE(succeeded) << "still failing after " << limit.count() << " ms: " << last;
 }
 
 class OutageTest : public ::testing::Test {

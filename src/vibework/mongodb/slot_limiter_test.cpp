@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "vibework/infra/errors.hpp"
@@ -38,18 +39,15 @@ TEST(SlotLimiter, HandsAReleasedSlotToTheOldestWaiter) {
       asio::co_spawn(ex, [&, i]() -> awaitable<void> {
         auto slot = co_await limiter.acquire(std::chrono::seconds(30), "h:1");
         order.push_back(i);
-        asio::steady_timer t(co_await asio::this_coro::executor, milliseconds(1));
+        asio::steady_timer t(co_await asio::this_coro::executor, milliseconds(1));  // work that holds the slot
         co_await t.async_wait(use_awaitable);
         ++finished;
       }, asio::detached);
     }
-    asio::steady_timer t(ex, milliseconds(5));
-    co_await t.async_wait(use_awaitable);
+    co_await asio::post(ex, use_awaitable);  // one turn of the loop: the three queue up, in order
     held->release();  // from here the three run one after another
-    while (finished < 3) {
-      t.expires_after(milliseconds(1));
-      co_await t.async_wait(use_awaitable);
-    }
+    auto all_finished = [&] { return finished == 3; };
+    EXPECT_TRUE(co_await testkit::eventually_async(all_finished, std::chrono::seconds(10)));
   }());
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(limiter.in_use(), 0u);
@@ -68,15 +66,13 @@ TEST(SlotLimiter, CloseRefusesNewAndWakesWaiters) {
         waiter_saw_unavailable = true;
       }
     }, asio::detached);
-    asio::steady_timer t(ex, milliseconds(5));
-    co_await t.async_wait(use_awaitable);
+    co_await asio::post(ex, use_awaitable);  // one turn of the loop: the waiter queues up
     limiter.close();
     EXPECT_THROW(co_await limiter.acquire(milliseconds(10), "h:1"), infra::UnavailableError);
     held.release();
     co_await limiter.drained();
-    t.expires_after(milliseconds(5));
-    co_await t.async_wait(use_awaitable);
-    EXPECT_TRUE(waiter_saw_unavailable);
+    auto woken = [&] { return waiter_saw_unavailable; };
+    EXPECT_TRUE(co_await testkit::eventually_async(woken, std::chrono::seconds(10)));
   }());
 }
 

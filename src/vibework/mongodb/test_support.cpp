@@ -15,7 +15,6 @@
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <mongoc/mongoc.h>
@@ -23,6 +22,7 @@
 #include "vibework/testkit/env.hpp"
 #include "vibework/mongodb/driver_instance.hpp"
 #include "vibework/testkit/async.hpp"
+#include "vibework/testkit/eventually.hpp"
 #include "vibework/testkit/ports.hpp"
 
 namespace vibework::mongodb::test {
@@ -139,16 +139,19 @@ void PrivateFerret::start() {
             "--debug-addr=127.0.0.1:0", "--telemetry=disable", "--log-level=WARN", static_cast<char*>(nullptr));
     std::_Exit(127);
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!testkit::port_accepts(port_)) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("private ferretdb exited at start; see " + log);
-    }
-    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("private ferretdb did not listen; see " + log);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  bool exited = false;
+  const bool listening = testkit::eventually(
+      [&] {
+        int status = 0;
+        exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
+        return exited || testkit::port_accepts(port_);
+      },
+      std::chrono::seconds(30));
+  if (exited) {
+    pid_ = -1;
+    throw std::runtime_error("private ferretdb exited at start; see " + log);
   }
+  if (!listening) throw std::runtime_error("private ferretdb did not listen; see " + log);
 }
 
 void PrivateFerret::stop() {
@@ -159,7 +162,9 @@ void PrivateFerret::stop() {
   pid_ = -1;
 }
 
-void PrivateFerret::pause() { testkit::freeze_process(pid_); }
+void PrivateFerret::pause() {
+  if (!testkit::freeze_process(pid_)) throw std::runtime_error("private ferretdb did not stop on SIGSTOP");
+}
 void PrivateFerret::resume() {
   if (pid_ > 0) ::kill(pid_, SIGCONT);
 }

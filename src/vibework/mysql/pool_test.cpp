@@ -3,8 +3,6 @@
 #include <atomic>
 #include <thread>
 
-#include <boost/asio/steady_timer.hpp>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -34,6 +32,13 @@ std::int64_t as_int(const Value& v) {
 awaitable<std::int64_t> connection_id(QueryRunner& db) {
   const auto rs = co_await db.execute("SELECT CONNECTION_ID()");
   co_return as_int(rs.cell(0, 0));
+}
+
+// Whether the server is running `sql` in this suite's database now (its own view of it).
+awaitable<bool> server_runs(QueryRunner& admin, std::string sql) {
+  const auto rs = co_await admin.execute(
+      "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO = ?", sql);
+  co_return as_int(rs.cell(0, 0)) > 0;
 }
 
 std::string message_of(const std::exception_ptr& e) {
@@ -169,8 +174,9 @@ TEST(MysqlPool, ConnectionKilledMidQueryFailsThatQueryOnlyAndIsReplaced) {
     if (i == 0) {
       co_await db.execute("SELECT SLEEP(5)");
     } else {
-      asio::steady_timer t(co_await asio::this_coro::executor, 200ms);
-      co_await t.async_wait(use_awaitable);
+      // KILL once the server runs the query (any sooner and there is no query to interrupt).
+      auto query_running = [&] { return server_runs(admin, "SELECT SLEEP(5)"); };
+      if (!co_await testkit::eventually_async(query_running, 10s)) throw std::runtime_error("the query never started");
       co_await admin.execute("KILL " + std::to_string(victim));
     }
   });
@@ -249,6 +255,8 @@ TEST(MysqlPool, ConnectErrorsNameTheFix) {
 
 TEST(MysqlPool, CloseLetsInFlightQueriesFinishThenRefuses) {
   Database db(suite_config());
+  Database admin(suite_config());
+  run_async(admin.execute("SELECT 1"));  // connected already: watching the query costs one round trip
   std::atomic<bool> query_done{false};
   const auto results = test_support::run_concurrently(2, 1, [&](std::size_t i) -> awaitable<void> {
     if (i == 0) {
@@ -256,8 +264,11 @@ TEST(MysqlPool, CloseLetsInFlightQueriesFinishThenRefuses) {
       if (as_int(rs.cell(0, 1)) != 7) throw std::runtime_error("wrong result");
       query_done = true;
     } else {
-      asio::steady_timer t(co_await asio::this_coro::executor, 50ms);
-      co_await t.async_wait(use_awaitable);
+      // Close while the server runs the query.
+      auto query_running = [&]() -> awaitable<bool> {
+        co_return query_done || co_await server_runs(admin, "SELECT SLEEP(0.3), 7");
+      };
+      if (!co_await testkit::eventually_async(query_running, 10s)) throw std::runtime_error("the query never started");
       co_await db.stop();
       if (!query_done) throw std::runtime_error("close returned before the in-flight query finished");
     }
@@ -270,6 +281,7 @@ TEST(MysqlPool, CloseLetsInFlightQueriesFinishThenRefuses) {
   } catch (const infra::UnavailableError& e) {
     EXPECT_THAT(e.what(), HasSubstr("closed"));
   }
+  run_async(admin.stop());
 }
 
 TEST(MysqlPool, IdleConnectionsAreReplacedAfterIdleTimeout) {
@@ -277,7 +289,7 @@ TEST(MysqlPool, IdleConnectionsAreReplacedAfterIdleTimeout) {
   config.idle_timeout = 1000ms;
   Database db(config);
   const auto first = run_async(connection_id(db));
-  std::this_thread::sleep_for(1200ms);
+  std::this_thread::sleep_for(1200ms);  // the scenario, not a wait for an event: idle past the timeout
   const auto second = run_async(connection_id(db));
   EXPECT_NE(first, second);
   EXPECT_EQ(db.pool().stats().open, 1u);

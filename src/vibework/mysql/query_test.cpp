@@ -10,6 +10,7 @@
 #include "vibework/mysql/migrations.hpp"
 #include "vibework/mysql/test_support.hpp"
 #include "vibework/schema/auth_schema.hpp"
+#include "vibework/testkit/co_assert.hpp"
 
 using namespace vibework;
 using namespace vibework::mysql;
@@ -119,11 +120,11 @@ TEST_F(MysqlQueryTest, InsertsAndSelectsEveryColumnType) {
     EXPECT_EQ(co_await db_.insert(things_).values(nulls).execute(), 1u);
 
     auto got = co_await db_.select(things_).where(things_.id == 2).first();
-    EXPECT_TRUE(got.has_value());
-    if (got) expect_same(*got, full);
+    CO_ASSERT_TRUE(got.has_value());
+    expect_same(*got, full);
     auto got_nulls = co_await db_.select(things_).where(things_.id == 3).first();
-    EXPECT_TRUE(got_nulls.has_value());
-    if (got_nulls) expect_same(*got_nulls, nulls);
+    CO_ASSERT_TRUE(got_nulls.has_value());
+    expect_same(*got_nulls, nulls);
     EXPECT_FALSE((co_await db_.select(things_).where(things_.id == 99).first()).has_value());
   }());
 }
@@ -146,11 +147,9 @@ TEST_F(MysqlQueryTest, UnicodeAndEmojiRoundTrip) {
     t.note = "𝄞 music, ümlaut, emoji 😀";
     co_await db_.insert(things_).values(t).execute();
     auto got = co_await db_.select(things_).where(things_.name == "Zoë 👩‍💻 日本語 🎉").first();
-    EXPECT_TRUE(got.has_value());
-    if (got) {
-      EXPECT_EQ(got->name, t.name);
-      EXPECT_EQ(got->note, t.note);
-    }
+    CO_ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(got->name, t.name);
+    EXPECT_EQ(got->note, t.note);
   }());
 }
 
@@ -351,11 +350,9 @@ TEST_F(MysqlQueryTest, AuthSchemaMatchesEmailsExactly) {
     co_await db_.insert(auth.user).values(user).execute();
 
     auto found = co_await db_.select(auth.user).where(auth.user.email == "user@example.test").first();
-    EXPECT_TRUE(found.has_value());
-    if (found) {
-      EXPECT_EQ(found->created_at, now);
-      EXPECT_EQ(found->name, "Ada");
-    }
+    CO_ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->created_at, now);
+    EXPECT_EQ(found->name, "Ada");
     EXPECT_FALSE((co_await db_.select(auth.user).where(auth.user.email == "user@exämple.test").first()).has_value());
     EXPECT_FALSE((co_await db_.select(auth.user).where(auth.user.email == "USER@example.test").first()).has_value());
 
@@ -420,10 +417,8 @@ TEST_F(MysqlQueryTest, CamelCaseTablesFromKyselyOrPrisma) {
     const schema::User bo{"u9", "Bo", "bo@example.test", true, {}, now, now};
     co_await db_.insert(auth.user).values(bo).execute();
     auto got = co_await db_.select(auth.user).where(auth.user.email_verified == true).first();
-    EXPECT_TRUE(got.has_value());
-    if (got) {
-      EXPECT_EQ(got->email, "bo@example.test");
-    }
+    CO_ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(got->email, "bo@example.test");
   }());
 }
 

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -17,6 +16,7 @@
 #include "vibework/infra/errors.hpp"
 #include "vibework/mysql/database.hpp"
 #include "vibework/mysql/test_support.hpp"
+#include "vibework/testkit/eventually.hpp"
 #include "vibework/testkit/ports.hpp"
 
 extern char** environ;
@@ -74,8 +74,9 @@ class PrivateMariadb {
                                   "--log-error=" + (dir_ / "error.log").string()};
     if (::getuid() == 0) args.push_back("--user=root");
     pid_ = spawn(args);
-    for (int i = 0; i < 300 && !testkit::port_accepts(port_); ++i) std::this_thread::sleep_for(100ms);
-    if (!testkit::port_accepts(port_)) throw std::runtime_error("private mariadbd did not start; see " + (dir_ / "error.log").string());
+    if (!testkit::eventually([&] { return testkit::port_accepts(port_); }, 30s)) {
+      throw std::runtime_error("private mariadbd did not start; see " + (dir_ / "error.log").string());
+    }
   }
 
   void stop() {

@@ -19,6 +19,7 @@
 #include "vibework/pubsub/credentials.hpp"
 #include "vibework/pubsub/publisher.hpp"
 #include "vibework/pubsub/test_support.hpp"
+#include "vibework/testkit/async.hpp"
 
 namespace vibework::pubsub {
 namespace {
@@ -186,9 +187,9 @@ awaitable<std::vector<std::string>> publish_many(Publisher& publisher, int n) {
   }
   std::vector<std::string> ids;
   for (auto& f : futures) {
-    while (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-      asio::steady_timer t(ex, std::chrono::milliseconds(5));
-      co_await t.async_wait(use_awaitable);
+    auto ready = [&f] { return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready; };
+    if (!co_await testkit::eventually_async(ready, std::chrono::seconds(30))) {
+      throw std::runtime_error("a publish did not finish within 30 s");
     }
     ids.push_back(f.get());
   }
@@ -262,12 +263,20 @@ TEST(PublisherFlush, SendsOpenBatchesAtOnce) {
   options.batch_max_delay = std::chrono::minutes(10);  // only flush() can send it
   Publisher publisher(client, options);
   auto pending = asio::co_spawn(io.executor(), publisher.publish("events", "late"), asio::use_future);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_EQ(server.requests().size(), 0u);
+  // Nothing is sent before flush(). Proof that a request would have been seen by now: a marker
+  // from a publisher that does not batch, on the same client and thread, issued after "late",
+  // reaches the server alone.
+  PublisherOptions unbatched;
+  unbatched.batch_max_delay = std::chrono::milliseconds(0);
+  Publisher marker(client, unbatched);
+  EXPECT_EQ(io.run(marker.publish("markers", "marker")), "1");
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].target, "/v1/projects/test-project/topics/markers:publish");
   io.run(publisher.flush());
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(5)), std::future_status::ready);
-  EXPECT_EQ(pending.get(), "1");
-  EXPECT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(pending.get(), "2");
+  ASSERT_EQ(server.requests().size(), 2u);
+  EXPECT_EQ(server.requests()[1].target, "/v1/projects/test-project/topics/events:publish");
 }
 
 }  // namespace

@@ -31,6 +31,7 @@
 #include <fmt/format.h>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/testkit/eventually.hpp"
 #include "vibework/testkit/ports.hpp"
 
 namespace vibework::pubsub::testing {
@@ -188,17 +189,16 @@ class EmulatorProcess {
       _exit(127);
     }
     if (pid_ < 0) return false;
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (ready()) return true;
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    return false;
+    bool exited = false;
+    const bool up = testkit::eventually(
+        [&] {
+          int status = 0;
+          exited = waitpid(pid_, &status, WNOHANG) == pid_;
+          return exited || ready();
+        },
+        limit, std::chrono::milliseconds(200));
+    if (exited) pid_ = -1;
+    return up && !exited;
   }
 
   void stop() {
@@ -208,7 +208,7 @@ class EmulatorProcess {
     waitpid(pid_, &status, 0);
     pid_ = -1;
     // Wait until the port is free again.
-    for (int i = 0; i < 50 && accepting(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    (void)testkit::eventually([this] { return !accepting(); }, std::chrono::seconds(5), std::chrono::milliseconds(20));
   }
 
   // Answers the REST API (it accepts connections a little before it serves them).

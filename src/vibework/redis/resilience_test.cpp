@@ -2,9 +2,11 @@
 // and stopped here; the shared server is never touched): the server killed mid-traffic, a
 // server that accepts but never answers (SIGSTOP), AUTH, SELECT from the URL, waiting while
 // offline, and a clear error when nothing listens.
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include <boost/asio/steady_timer.hpp>
 #include <gmock/gmock.h>
@@ -13,6 +15,8 @@
 #include "vibework/infra/errors.hpp"
 #include "vibework/redis/client.hpp"
 #include "vibework/redis/test_support.hpp"
+#include "vibework/testkit/eventually.hpp"
+#include "vibework/testkit/log_watch.hpp"
 
 using namespace vibework;
 using namespace vibework::infra;
@@ -51,6 +55,56 @@ struct Inbox {
   }
 };
 
+// Eight coroutines doing SET + GET in a loop, four on each I/O thread. A command issued on an
+// I/O thread goes to that thread's own connection, so the counts per thread tell what each
+// connection is doing. Stops and waits for them when it goes away, whatever the test did.
+class Traffic {
+ public:
+  Traffic(redis::Client& client, infra::Runtime& runtime) {
+    for (int i = 0; i < 8; ++i) {
+      tasks_.push_back(asio::co_spawn(runtime.io_context(i % 2), run(client, i), asio::use_future));
+    }
+  }
+  ~Traffic() { stop(); }
+  void stop() {
+    stopping_ = true;
+    for (auto& t : tasks_) t.wait();  // run() catches everything: nothing to rethrow
+  }
+  int ok(int thread) const { return ok_[thread].load(); }
+  int ok() const { return ok(0) + ok(1); }
+  int unavailable(int thread) const { return unavailable_[thread].load(); }
+  int unavailable() const { return unavailable(0) + unavailable(1); }
+  int other() const { return other_.load(); }
+
+ private:
+  awaitable<void> run(redis::Client& client, int id) {
+    const int thread = id % 2;
+    const std::string key = "traffic:" + std::to_string(id);
+    boost::asio::steady_timer pause(co_await asio::this_coro::executor);
+    while (!stopping_) {
+      bool failed = false;
+      try {
+        co_await client.set(key, "v");
+        co_await client.get(key);
+        ++ok_[thread];
+      } catch (const infra::UnavailableError&) {
+        ++unavailable_[thread];
+        failed = true;
+      } catch (...) {
+        ++other_;
+      }
+      if (failed) {
+        pause.expires_after(5ms);
+        co_await pause.async_wait(use_awaitable);
+      }
+    }
+  }
+  std::atomic<bool> stopping_{false};
+  std::array<std::atomic<int>, 2> ok_{}, unavailable_{};
+  std::atomic<int> other_{0};
+  std::vector<std::future<void>> tasks_;
+};
+
 // The server crashes under load: commands fail fast with UnavailableError, the client
 // reconnects by itself within 2 s of the server coming back, and pub/sub is restored.
 TEST_F(RedisResilienceTest, ServerKilledMidTrafficFailsFastThenRecoversWithSubscriptions) {
@@ -61,36 +115,15 @@ TEST_F(RedisResilienceTest, ServerKilledMidTrafficFailsFastThenRecoversWithSubsc
   Inbox inbox;
   auto sub = testkit::run_async(client->subscribe("restore-me", inbox.handler()));
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> ok{0}, unavailable{0}, other{0};
-  auto traffic = [&](int id) -> awaitable<void> {
-    const std::string key = "traffic:" + std::to_string(id);
-    boost::asio::steady_timer pause(co_await asio::this_coro::executor);
-    while (!stop) {
-      bool failed = false;
-      try {
-        co_await client->set(key, "v");
-        co_await client->get(key);
-        ++ok;
-      } catch (const infra::UnavailableError&) {
-        ++unavailable;
-        failed = true;
-      } catch (...) {
-        ++other;
-      }
-      if (failed) {
-        pause.expires_after(5ms);
-        co_await pause.async_wait(use_awaitable);
-      }
-    }
-  };
-  std::vector<std::future<void>> tasks;
-  for (int i = 0; i < 8; ++i) tasks.push_back(asio::co_spawn(runtime_.io_context(i % 2), traffic(i), asio::use_future));
-
-  std::this_thread::sleep_for(200ms);
-  EXPECT_GT(ok.load(), 0);
+  Traffic traffic(*client, runtime_);
+  EXPECT_TRUE(testkit::eventually([&] { return traffic.ok(0) > 0 && traffic.ok(1) > 0; }, 10s))
+      << "no traffic got through on one of the connections";
+  EXPECT_GT(traffic.ok(), 0);
   server.kill();
-  std::this_thread::sleep_for(100ms);
+  // Both connections have seen the crash once traffic on each thread has failed (a connection
+  // marks itself disconnected before it fails its commands).
+  EXPECT_TRUE(testkit::eventually([&] { return traffic.unavailable(0) > 0 && traffic.unavailable(1) > 0; }, 10s))
+      << "the client did not notice the crash";
 
   // Down: a command fails at once, naming the server and the cause.
   auto t0 = Clock::now();
@@ -104,40 +137,41 @@ TEST_F(RedisResilienceTest, ServerKilledMidTrafficFailsFastThenRecoversWithSubsc
   }
   EXPECT_LT(since(t0), 100ms) << "commands must fail fast while disconnected";
 
-  std::this_thread::sleep_for(1500ms);  // long enough for the backoff to reach its cap
-  server.start();                       // same port; returns once it accepts connections
+  // The scenario, not a wait for an event: the outage lasts long enough for the reconnect
+  // backoff (50 ms doubling up to 1 s) to reach its cap, so the 2 s bound below is meaningful.
+  std::this_thread::sleep_for(1500ms);
+  server.start();  // same port; returns once it accepts connections
   const auto back = Clock::now();
-  const int ok_before = ok.load();
-  while (true) {
-    try {
-      testkit::run_async(client->ping());
-      break;
-    } catch (const infra::UnavailableError&) {
-      ASSERT_LT(since(back), 3s) << "the client did not reconnect";
-      std::this_thread::sleep_for(10ms);
-    }
-  }
+  const int ok_before[2] = {traffic.ok(0), traffic.ok(1)};
+  const bool reconnected = testkit::eventually(
+      [&] {
+        try {
+          testkit::run_async(client->ping());
+          return true;
+        } catch (const infra::UnavailableError&) {
+          return false;
+        }
+      },
+      3s);
+  ASSERT_TRUE(reconnected) << "the client did not reconnect";
   const auto reconnect_time = since(back);
   EXPECT_LT(reconnect_time, 2s);
   std::cout << "reconnected " << reconnect_time.count() << " ms after the server came back\n";
 
   // Every connection is back (traffic runs on both I/O threads)...
-  std::this_thread::sleep_for(1200ms);
-  EXPECT_GT(ok.load(), ok_before);
+  EXPECT_TRUE(testkit::eventually([&] { return traffic.ok(0) > ok_before[0] && traffic.ok(1) > ok_before[1]; }, 5s))
+      << "traffic did not resume on both connections";
+  EXPECT_GT(traffic.ok(), ok_before[0] + ok_before[1]);
   // ... and so is the subscription, on its own connection.
-  int receivers = 0;
-  const auto sub_deadline = Clock::now() + 3s;
-  while ((receivers = static_cast<int>(testkit::run_async(client->publish("restore-me", "after restart")))) == 0 &&
-         Clock::now() < sub_deadline) {
-    std::this_thread::sleep_for(20ms);
-  }
+  std::int64_t receivers = 0;
+  EXPECT_TRUE(testkit::eventually(
+      [&] { return (receivers = testkit::run_async(client->publish("restore-me", "after restart"))) != 0; }, 3s));
   EXPECT_EQ(receivers, 1) << "the subscription was not restored";
   EXPECT_TRUE(inbox.wait_for("after restart", 2s));
 
-  stop = true;
-  for (auto& t : tasks) t.get();
-  EXPECT_GT(unavailable.load(), 0);
-  EXPECT_EQ(other.load(), 0) << "while down, only infra::UnavailableError is expected";
+  traffic.stop();
+  EXPECT_GT(traffic.unavailable(), 0);
+  EXPECT_EQ(traffic.other(), 0) << "while down, only infra::UnavailableError is expected";
   testkit::run_async(client->stop());
 }
 
@@ -179,16 +213,19 @@ TEST_F(RedisResilienceTest, ServerThatNeverAnswersTimesOutAtTheConfiguredBound) 
   }
 
   server.resume();
-  const auto back = Clock::now();
-  while (true) {
-    try {
-      EXPECT_EQ(testkit::run_async(client->get("k")), "v");
-      break;
-    } catch (const infra::Error&) {
-      ASSERT_LT(since(back), 3s) << "the client did not recover after SIGCONT";
-      std::this_thread::sleep_for(10ms);
-    }
-  }
+  std::optional<std::string> value;
+  const bool recovered = testkit::eventually(
+      [&] {
+        try {
+          value = testkit::run_async(client->get("k"));
+          return true;
+        } catch (const infra::Error&) {
+          return false;
+        }
+      },
+      3s);
+  ASSERT_TRUE(recovered) << "the client did not recover after SIGCONT";
+  EXPECT_EQ(value, "v");
   testkit::run_async(client->stop());
 }
 
@@ -269,6 +306,8 @@ TEST_F(RedisResilienceTest, SelectsTheDatabaseFromTheUrl) {
 // REDIS_OFFLINE_WAIT_MS: commands wait for the connection to come back, up to the bound.
 TEST_F(RedisResilienceTest, OfflineWaitHoldsCommandsUntilTheServerReturnsOrTheBound) {
   PrivateRedisServer server;
+  // Each of the two connections logs this once when it sees the server go.
+  testkit::LogWatch lost("lost the connection to 127.0.0.1:" + std::to_string(server.port()));
   auto config = private_config(server.url());
   config.offline_wait = 1500ms;
   config.reconnect_max = 100ms;
@@ -277,16 +316,24 @@ TEST_F(RedisResilienceTest, OfflineWaitHoldsCommandsUntilTheServerReturnsOrTheBo
   testkit::run_async(client->set("k", "before"));
 
   server.kill();
-  std::this_thread::sleep_for(100ms);
+  // A command sent before its connection noticed would fail with the connection instead of waiting.
+  ASSERT_TRUE(testkit::eventually([&] { return lost.count() == 2; }, 5s)) << "the client did not notice the crash";
   auto waiting = asio::co_spawn(runtime_.io_context(0), client->set("k", "during"), asio::use_future);
-  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(waiting.wait_for(300ms), std::future_status::timeout) << "the command must wait while the server is down";
   server.start();
   EXPECT_EQ(waiting.wait_for(3s), std::future_status::ready);
   EXPECT_TRUE(waiting.get());
   EXPECT_EQ(testkit::run_async(client->get("k")), "during");
 
+  // Both connections are back (the server counts them) before the next crash.
+  auto connected_clients = [&] {
+    const auto info = testkit::run_async(client->command("INFO", "clients")).text();
+    const auto at = info.find("connected_clients:");
+    return at == std::string::npos ? -1 : std::stoi(info.substr(at + std::string_view("connected_clients:").size()));
+  };
+  ASSERT_TRUE(testkit::eventually([&] { return connected_clients() == 2; }, 5s)) << "a connection did not come back";
   server.kill();
-  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(testkit::eventually([&] { return lost.count() == 4; }, 5s)) << "the client did not notice the crash";
   const auto t0 = Clock::now();
   try {
     testkit::run_async(client->get("k"));

@@ -2,7 +2,6 @@
 // Test support for the Redis suites: a runtime, a client for the shared server (REDIS_URL),
 // key namespaces per process, and private redis-server processes for the tests that kill,
 // stop or reconfigure a server (never the shared one).
-#include "vibework/testkit/process.hpp"
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -18,7 +17,6 @@
 #include <future>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <boost/asio/use_future.hpp>
@@ -29,7 +27,9 @@
 #include "vibework/infra/runtime.hpp"
 #include "vibework/testkit/async.hpp"
 #include "vibework/testkit/env.hpp"
+#include "vibework/testkit/eventually.hpp"
 #include "vibework/testkit/ports.hpp"
+#include "vibework/testkit/process.hpp"
 
 extern char** environ;
 
@@ -96,10 +96,8 @@ class PrivateRedisServer {
     if (::posix_spawnp(&pid_, "redis-server", nullptr, nullptr, argv.data(), environ) != 0) {
       throw std::runtime_error("could not start redis-server (is it installed and on PATH?)");
     }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!port_accepts(port_)) {
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("private redis-server did not start");
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!testkit::eventually([&] { return port_accepts(port_); }, std::chrono::seconds(10))) {
+      throw std::runtime_error("private redis-server did not start");
     }
   }
   // The server dies at once (connections reset), like a crash.
@@ -108,7 +106,10 @@ class PrivateRedisServer {
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
   }
-  void pause() { testkit::freeze_process(pid_); }   // accepts TCP (kernel backlog) but never answers
+  // Accepts TCP (kernel backlog) but never answers.
+  void pause() {
+    if (!testkit::freeze_process(pid_)) throw std::runtime_error("private redis-server did not stop on SIGSTOP");
+  }
   void resume() { ::kill(pid_, SIGCONT); }
 
  private:

@@ -17,6 +17,7 @@
 #include "vibework/redis/cache.hpp"
 #include "vibework/redis/test_support.hpp"
 #include "vibework/schema/user.hpp"
+#include "vibework/testkit/co_assert.hpp"
 
 using namespace vibework;
 using namespace vibework::infra;
@@ -79,12 +80,12 @@ TEST(RedisUserCache, GetCachedUserAndUpdateUserOnTheRealUserTable) {
 
     // Miss: read from MySQL, stored in Redis as JSON for 300 s.
     auto first = co_await service.get_cached_user("u-1");
-    EXPECT_TRUE(first.has_value());
+    CO_ASSERT_TRUE(first.has_value());
     EXPECT_EQ(first->name, "Ada");
     EXPECT_EQ(first->created_at, now);
     EXPECT_EQ(service.database_reads.load(), 1);
     auto stored = co_await redis_client->get(prefix + "user:u-1");
-    EXPECT_TRUE(stored.has_value());
+    CO_ASSERT_TRUE(stored.has_value());
     EXPECT_THAT(*stored, testing::HasSubstr("\"email\":\"ada@example.test\""));
     auto ttl = co_await redis_client->ttl(prefix + "user:u-1");
     EXPECT_GT(ttl.remaining, 290s);
@@ -92,6 +93,7 @@ TEST(RedisUserCache, GetCachedUserAndUpdateUserOnTheRealUserTable) {
     // Hit: MySQL is not asked (even though the row changes behind the cache's back).
     co_await db.update(users).set(users.name = "changed behind the cache").where(users.id == "u-1").execute();
     auto second = co_await service.get_cached_user("u-1");
+    CO_ASSERT_TRUE(second.has_value());
     EXPECT_EQ(second->name, "Ada");
     EXPECT_EQ(second->updated_at, first->updated_at);
     EXPECT_EQ(service.database_reads.load(), 1);
@@ -100,6 +102,7 @@ TEST(RedisUserCache, GetCachedUserAndUpdateUserOnTheRealUserTable) {
     EXPECT_EQ(co_await service.update_user("u-1", "Ada Lovelace"), 1u);
     EXPECT_EQ(co_await redis_client->exists(prefix + "user:u-1"), 0);
     auto third = co_await service.get_cached_user("u-1");
+    CO_ASSERT_TRUE(third.has_value());
     EXPECT_EQ(third->name, "Ada Lovelace");
     EXPECT_GT(third->updated_at, first->updated_at);
     EXPECT_EQ(service.database_reads.load(), 2);

@@ -4,24 +4,24 @@
 #include <chrono>
 #include <fstream>
 #include <string>
-#include <thread>
 
 #include <signal.h>
 #include <sys/types.h>
+
+#include "vibework/testkit/eventually.hpp"
 
 namespace vibework::testkit {
 
 inline bool freeze_process(pid_t pid, std::chrono::milliseconds limit = std::chrono::seconds(2)) {
   if (pid <= 0 || ::kill(pid, SIGSTOP) != 0) return false;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string id, name, state;
-    stat >> id >> name >> state;  // the name has no spaces for our servers
-    if (state == "T" || state == "t") return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
+  return eventually(
+      [&] {
+        std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+        std::string id, name, state;
+        stat >> id >> name >> state;  // the name has no spaces for our servers
+        return state == "T" || state == "t";
+      },
+      limit);
 }
 
 }  // namespace vibework::testkit
