@@ -20,9 +20,7 @@ using vibework::infra::Config;
 std::optional<Config> load_or_report() {
   auto result = vibework::infra::load_config(vibework::infra::process_environment());
   if (!result.ok()) {
-    std::cerr << "vibework: invalid configuration (" << result.problems.size() << " problem"
-              << (result.problems.size() == 1 ? "" : "s") << "):\n";
-    for (const auto& p : result.problems) std::cerr << "  " << p.to_string() << "\n";
+    std::cerr << vibework::infra::describe_problems(result.problems);
     return std::nullopt;
   }
   return std::move(result.config);

@@ -3,6 +3,7 @@
 // reverse order). A second signal exits at once.
 #include <csignal>
 #include <future>
+#include <iostream>
 
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
@@ -11,6 +12,8 @@
 #include "vibework/app/infrastructure.hpp"
 #include "vibework/app/routes.hpp"
 #include "vibework/http/server.hpp"
+#include "vibework/infra/descriptor_budget.hpp"
+#include "vibework/infra/process_limits.hpp"
 
 namespace vibework::app {
 
@@ -20,13 +23,27 @@ int run_serve(const infra::Config& config) {
     spdlog::warn("AUTH_SECRET is not set: using the development secret (never do this in production)");
   }
 
+  // A service manager's soft limit (often 1024) would cap the connections we can hold.
+  const auto open_files = infra::raise_open_file_limit();
+  if (open_files.failure.empty()) spdlog::info("{}", open_files.describe());
+  else spdlog::warn("{}", open_files.describe());
+
   infra::Runtime runtime({config.http.threads, config.blocking_threads});
+  infra::HttpConfig http_config = config.http;
+  const auto budget = infra::http_connection_budget(config, runtime.io_thread_count(), open_files.soft);
+  if (budget.problem) {
+    std::cerr << infra::describe_problems({*budget.problem});
+    return exit_bad_config;
+  }
+  http_config.max_connections = budget.max_connections;
+  spdlog::info("http: {}", budget.describe());
+
   infra::Readiness readiness(config.health_timeout);
   auto infrastructure = build_infrastructure(config, runtime, readiness);
   http::Router router;
   AppContext context{config, readiness, *infrastructure};
   register_routes(router, context);
-  auto server = std::make_shared<http::HttpServer>(config.http, config.log.json, config.shutdown_timeout, runtime, router);
+  auto server = std::make_shared<http::HttpServer>(http_config, config.log.json, config.shutdown_timeout, runtime, router);
   infrastructure->lifecycle.add(server);  // last to start, first to stop
 
   std::promise<int> exit_code;

@@ -14,6 +14,9 @@ ConfigResult load_config(const EnvLookup& lookup) {
                   : AppEnv::development;
   c.shutdown_timeout = env.milliseconds("SHUTDOWN_TIMEOUT_MS", c.shutdown_timeout, milliseconds(0), milliseconds(600'000));
   c.health_timeout = env.milliseconds("HEALTH_TIMEOUT_MS", c.health_timeout, milliseconds(1), milliseconds(600'000));
+  c.health_details = env.one_of("HEALTH_DETAILS", c.production() ? "status" : "full", {"full", "status"}) == "status"
+                         ? HealthDetails::status
+                         : HealthDetails::full;
   c.blocking_threads = static_cast<std::size_t>(env.integer("BLOCKING_THREADS", 16, 1, 1024));
   c.log.level = env.one_of("LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error", "off"});
   c.log.json = env.one_of("LOG_FORMAT", "text", {"json", "text"}) == "json";
@@ -31,6 +34,7 @@ std::vector<std::string> Config::describe() const {
   std::vector<std::string> out;
   out.push_back(fmt::format("APP_ENV={}", production() ? "production" : "development"));
   out.push_back(fmt::format("HTTP={}:{} threads={}", http.host, http.port, http.threads));
+  out.push_back(fmt::format("HEALTH_DETAILS={}", health_details == HealthDetails::status ? "status" : "full"));
   out.push_back(fmt::format("MYSQL={}@{} pool={}", mysql.user, mysql.address(), mysql.connection_limit));
   out.push_back(fmt::format("MONGODB={} database={}", mongodb.address, mongodb.database));
   out.push_back(fmt::format("REDIS={}{}", redis.address(), redis.password ? " (password ***)" : ""));

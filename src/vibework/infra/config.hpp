@@ -12,6 +12,7 @@
 #include "vibework/infra/config/mysql_config.hpp"
 #include "vibework/infra/config/pubsub_config.hpp"
 #include "vibework/infra/config/redis_config.hpp"
+#include "vibework/infra/health.hpp"
 
 namespace vibework::infra {
 
@@ -26,6 +27,8 @@ struct Config {
   AppEnv app_env = AppEnv::development;  // APP_ENV
   std::chrono::milliseconds shutdown_timeout{10'000};  // SHUTDOWN_TIMEOUT_MS
   std::chrono::milliseconds health_timeout{5'000};     // HEALTH_TIMEOUT_MS
+  // HEALTH_DETAILS=full|status: what /health/ready shows; status when APP_ENV=production.
+  HealthDetails health_details = HealthDetails::full;
   std::size_t blocking_threads = 16;                   // BLOCKING_THREADS
   LogConfig log;
   HttpConfig http;

@@ -143,3 +143,24 @@ TEST(Config, DescribeNeverContainsSecrets) {
     EXPECT_THAT(line, ::testing::Not(HasSubstr("hunter2"))) << line;
   }
 }
+
+TEST(Config, HttpMaxConnectionsIsDerivedUnlessSetAndMustBePositive) {
+  EXPECT_EQ(load({}).config.http.max_connections, 0u);  // derived from the open-file limit at start
+  auto set = load({{"HTTP_MAX_CONNECTIONS", "2000"}});
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set.config.http.max_connections, 2000u);
+  const auto zero = only_problem(load({{"HTTP_MAX_CONNECTIONS", "0"}}));
+  EXPECT_THAT(zero, HasSubstr("HTTP_MAX_CONNECTIONS: 0 is out of range"));
+  EXPECT_THAT(zero, HasSubstr("example: HTTP_MAX_CONNECTIONS=10000"));
+  EXPECT_THAT(only_problem(load({{"HTTP_MAX_CONNECTIONS", "many"}})), HasSubstr("'many' is not a whole number"));
+}
+
+TEST(Config, HealthDetailsDefaultToStatusInProduction) {
+  EXPECT_EQ(load({}).config.health_details, HealthDetails::full);
+  const std::string secret(32, 'k');
+  EXPECT_EQ(load({{"APP_ENV", "production"}, {"AUTH_SECRET", secret}}).config.health_details, HealthDetails::status);
+  EXPECT_EQ(load({{"APP_ENV", "production"}, {"AUTH_SECRET", secret}, {"HEALTH_DETAILS", "full"}}).config.health_details,
+            HealthDetails::full);
+  EXPECT_EQ(load({{"HEALTH_DETAILS", "status"}}).config.health_details, HealthDetails::status);
+  EXPECT_THAT(only_problem(load({{"HEALTH_DETAILS", "some"}})), HasSubstr("HEALTH_DETAILS: 'some' is not one of: full, status"));
+}
