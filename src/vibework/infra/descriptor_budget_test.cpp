@@ -1,5 +1,7 @@
 #include "vibework/infra/descriptor_budget.hpp"
 
+#include <limits>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
