@@ -9,6 +9,7 @@
 #include "child_process.hpp"
 #include "http_client.hpp"
 #include "vibework/testkit/eventually.hpp"
+#include "server_under_test.hpp"
 
 using namespace vibework::e2e;
 using namespace std::chrono_literals;
@@ -17,23 +18,6 @@ using ::testing::HasSubstr;
 using vibework::testkit::eventually;
 
 namespace {
-
-using Env = std::map<std::string, std::string>;
-
-struct Server {
-  unsigned short port = free_port();
-  std::unique_ptr<ChildProcess> process;
-
-  explicit Server(Env env = {}) {
-    env.emplace("HTTP_PORT", std::to_string(port));
-    env.emplace("HTTP_HOST", "127.0.0.1");
-    env.emplace("VIBEWORK_TEST_ROUTES", "1");
-    process = std::make_unique<ChildProcess>(vibework_binary(), std::vector<std::string>{"serve"}, env);
-    if (!wait_until_listening(port, 60s)) {
-      ADD_FAILURE() << "vibework did not start listening; its output:\n" << process->output();
-    }
-  }
-};
 
 boost::json::value json_of(const HttpResult& r) { return boost::json::parse(r.body); }
 

@@ -11,10 +11,12 @@ void register_health_routes(http::Router& router, AppContext& app) {
     co_return http::text_response(http::Status::ok, "application/json", R"({"status":"ok"})");
   });
   // Readiness: every dependency answers (checks run in parallel, each bounded), and we are
-  // not shutting down.
-  router.get("/health/ready", [&readiness = app.readiness](http::Request&) -> awaitable<http::Response> {
+  // not shutting down. Anyone who reaches the port sees it: HEALTH_DETAILS decides how much.
+  router.get("/health/ready", [&readiness = app.readiness, details = app.config.health_details](
+                                  http::Request&) -> awaitable<http::Response> {
     const auto report = co_await readiness.report();
-    co_return http::json_response(report.ok ? http::Status::ok : http::Status::service_unavailable, report.to_json());
+    co_return http::json_response(report.ok ? http::Status::ok : http::Status::service_unavailable,
+                                  report.to_json(details));
   });
 }
 

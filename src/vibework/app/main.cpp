@@ -18,9 +18,7 @@ using vibework::app::AppConfig;
 std::optional<AppConfig> load_or_report() {
   auto result = vibework::app::load_app_config(vibework::infra::process_environment());
   if (!result.ok()) {
-    std::cerr << "vibework: invalid configuration (" << result.problems.size() << " problem"
-              << (result.problems.size() == 1 ? "" : "s") << "):\n";
-    for (const auto& p : result.problems) std::cerr << "  " << p.to_string() << "\n";
+    std::cerr << vibework::infra::describe_problems(result.problems);
     return std::nullopt;
   }
   return std::move(result.config);

@@ -3,27 +3,43 @@
 // reverse order). A second signal exits at once.
 #include <csignal>
 #include <future>
+#include <iostream>
 
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
 #include "vibework/app/commands.hpp"
+#include "vibework/app/descriptor_budget.hpp"
 #include "vibework/app/infrastructure.hpp"
-#include "vibework/infra/health.hpp"
-#include "vibework/infra/runtime.hpp"
 #include "vibework/app/routes.hpp"
 #include "vibework/http/server.hpp"
+#include "vibework/infra/health.hpp"
+#include "vibework/infra/process_limits.hpp"
+#include "vibework/infra/runtime.hpp"
 
 namespace vibework::app {
 
 int run_serve(const AppConfig& config) {
   for (const auto& line : config.describe()) spdlog::info("config: {}", line);
-  const auto& http_config = config.get<http::Config>();
   if (config.get<AuthConfig>().secret_is_dev_default) {
     spdlog::warn("AUTH_SECRET is not set: using the development secret (never do this in production)");
   }
 
-  infra::Runtime runtime({http_config.threads, config.blocking_threads});
+  // A service manager's soft limit (often 1024) would cap the connections we can hold.
+  const auto open_files = infra::raise_open_file_limit();
+  if (open_files.failure.empty()) spdlog::info("{}", open_files.describe());
+  else spdlog::warn("{}", open_files.describe());
+
+  infra::Runtime runtime({config.get<http::Config>().threads, config.blocking_threads});
+  http::Config http_config = config.get<http::Config>();
+  const auto budget = http_connection_budget(config, runtime.io_thread_count(), open_files.soft);
+  if (budget.problem) {
+    std::cerr << infra::describe_problems({*budget.problem});
+    return exit_bad_config;
+  }
+  http_config.max_connections = budget.max_connections;
+  spdlog::info("http: {}", budget.describe());
+
   infra::Readiness readiness(config.health_timeout);
   auto infrastructure = build_infrastructure(config, runtime, readiness);
   http::Router router;

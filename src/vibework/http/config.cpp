@@ -25,6 +25,11 @@ Config Config::parse(EnvReader& env, const infra::CoreConfig& core) {
   c.max_header_bytes = static_cast<std::size_t>(env.integer("HTTP_MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024));
   c.idle_timeout = env.milliseconds("HTTP_IDLE_TIMEOUT_MS", c.idle_timeout, milliseconds(100), milliseconds(3'600'000));
   c.read_timeout = env.milliseconds("HTTP_READ_TIMEOUT_MS", c.read_timeout, milliseconds(100), milliseconds(3'600'000));
+  if (env.raw("HTTP_MAX_CONNECTIONS")) {  // unset stays 0: derived at start
+    constexpr std::int64_t example = 10'000;
+    c.max_connections = static_cast<std::size_t>(
+        env.integer("HTTP_MAX_CONNECTIONS", example, 1, static_cast<std::int64_t>(max_http_connections)));
+  }
   c.access_log = env.boolean("HTTP_ACCESS_LOG", true);
   c.test_routes = env.boolean("VIBEWORK_TEST_ROUTES", false);
   return c;

@@ -40,3 +40,14 @@ TEST(HttpConfig, PortOutOfRange) {
 TEST(HttpConfig, HostMustBeAnAddress) {
   EXPECT_THAT(testkit::only_problem(load({{"HTTP_HOST", "not an address"}}).problems), HasSubstr("HTTP_HOST"));
 }
+
+TEST(HttpConfig, HttpMaxConnectionsIsDerivedUnlessSetAndMustBePositive) {
+  EXPECT_EQ(load({}).config.get<http::Config>().max_connections, 0u);  // derived from the open-file limit at start
+  auto set = load({{"HTTP_MAX_CONNECTIONS", "2000"}});
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set.config.get<http::Config>().max_connections, 2000u);
+  const auto zero = testkit::only_problem(load({{"HTTP_MAX_CONNECTIONS", "0"}}).problems);
+  EXPECT_THAT(zero, HasSubstr("HTTP_MAX_CONNECTIONS: 0 is out of range"));
+  EXPECT_THAT(zero, HasSubstr("example: HTTP_MAX_CONNECTIONS=10000"));
+  EXPECT_THAT(testkit::only_problem(load({{"HTTP_MAX_CONNECTIONS", "many"}}).problems), HasSubstr("'many' is not a whole number"));
+}

@@ -1,6 +1,8 @@
 #include "vibework/http/server.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <optional>
 #include <unordered_set>
 
@@ -16,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "vibework/http/access_log.hpp"
+#include "vibework/http/connection.hpp"
 #include "vibework/http/error_response.hpp"
 #include "vibework/http/request_id.hpp"
 #include "vibework/infra/errors.hpp"
@@ -25,31 +28,44 @@ namespace vibework::http {
 
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
+using Clock = ConnectionClock;
+using Phase = ConnectionPhase;
 
 namespace {
 constexpr auto no_deadline = Clock::time_point::max();
 // How often each I/O thread looks for connections past their deadline. Timeouts are enforced
 // by this sweep instead of a timer per read and write: no timer bookkeeping on the hot path.
 constexpr auto sweep_interval = std::chrono::milliseconds(100);
+// At the connection cap with nothing to close on its thread, an acceptor looks again this often.
+constexpr auto room_check_interval = std::chrono::milliseconds(10);
+// After a failed accept (out of descriptors...), an acceptor waits this long before the next.
+constexpr auto accept_retry_delay = std::chrono::milliseconds(50);
+// Events a client can cause at will are summed up in one log line per I/O thread this often.
+constexpr auto throttled_log_interval = std::chrono::seconds(10);
 
-// What the server knows about one open connection; lives on the session coroutine's frame and
-// is touched only from its I/O thread.
-struct Connection {
-  tcp::socket* socket = nullptr;
-  bool busy = false;                     // reading, handling or writing a request
-  Clock::time_point deadline = no_deadline;  // of the current read or write
-  bool timed_out = false;                // the sweep cancelled the pending operation
+// Counts an event that must not become one log line per occurrence under attack.
+struct ThrottledEvent {
+  std::uint64_t count = 0;
+  std::string detail;  // of the last occurrence
+  Clock::time_point next_log{};  // the first occurrence is logged at the next sweep
+  bool due(Clock::time_point now) const noexcept { return count > 0 && now >= next_log; }
+  void logged(Clock::time_point now) noexcept {
+    count = 0;
+    next_log = now + throttled_log_interval;
+  }
 };
 
 // Everything on one I/O thread: its acceptor, its connections and their deadline sweep.
 struct Worker {
-  explicit Worker(asio::io_context& c) : ctx(c), sweep_timer(c) {}
+  explicit Worker(asio::io_context& c) : ctx(c), sweep_timer(c), room_timer(c) {}
   asio::io_context& ctx;
   std::optional<tcp::acceptor> acceptor;
   std::unordered_set<Connection*> connections;
   asio::steady_timer sweep_timer;
+  asio::steady_timer room_timer;  // the acceptor's wait for room at the cap
   bool draining = false;
+  ThrottledEvent evictions;
+  ThrottledEvent accept_failures;
 };
 }  // namespace
 
@@ -61,14 +77,29 @@ struct Server::Impl {
   const Router& router;
   std::vector<std::unique_ptr<Worker>> workers;
   std::uint16_t port = 0;
+  // Process-wide, so the cap holds across I/O threads; written once when a connection is
+  // accepted and once when it ends, never per request.
   std::atomic<int> open_connections{0};
+  // Closed to make room but not ended yet (still in open_connections): the room they make is
+  // not made twice. Touched only at the cap.
+  std::atomic<int> evicted_pending{0};
   std::atomic<int> running_acceptors{0};
+  const int max_connections;  // HTTP_MAX_CONNECTIONS; 0 (not resolved) = no cap
 
   Impl(const Config& c, infra::Runtime& rt, const Router& r)
-      : config(c), json_logs(c.json_logs), shutdown_timeout(c.shutdown_timeout), runtime(rt), router(r) {}
+      : config(c), json_logs(c.json_logs), shutdown_timeout(c.shutdown_timeout), runtime(rt), router(r),
+        max_connections(c.max_connections == 0 ? std::numeric_limits<int>::max()
+                                                : static_cast<int>(std::min(c.max_connections, max_http_connections))) {}
 
   void listen();
   awaitable<void> accept_loop(Worker& worker);
+  int over_cap() const noexcept {
+    return open_connections.load(std::memory_order_relaxed) - evicted_pending.load(std::memory_order_relaxed) -
+           max_connections;
+  }
+  awaitable<void> wait_for_room(Worker& worker);
+  std::size_t evict(Worker& worker, std::size_t count);
+  void log_throttled(Worker& worker, Clock::time_point now);
   awaitable<void> sweep_deadlines(Worker& worker);
   awaitable<void> serve_connection(Worker& worker, tcp::socket socket);
   awaitable<Response> dispatch(Request& request);
@@ -89,6 +120,7 @@ std::string remote_of(const tcp::socket& socket) {
 // goes away (closing with unread input would reset the connection).
 awaitable<void> close_gracefully(Connection& connection) {
   boost::system::error_code ec;
+  connection.phase = Phase::closing;
   connection.socket->shutdown(tcp::socket::shutdown_send, ec);
   connection.timed_out = false;
   connection.deadline = Clock::now() + std::chrono::seconds(1);
@@ -139,16 +171,63 @@ awaitable<void> Server::Impl::accept_loop(Worker& worker) {
     tcp::socket socket = co_await worker.acceptor->async_accept(asio::redirect_error(use_awaitable, ec));
     if (ec == asio::error::operation_aborted || worker.draining) break;
     if (ec) {
-      // Out of file descriptors and the like: log, breathe, keep accepting.
-      spdlog::warn("http accept failed: {}", ec.message());
-      asio::steady_timer pause(worker.ctx, std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+      // Out of file descriptors and the like: count it (the sweep logs), breathe, keep accepting.
+      ++worker.accept_failures.count;
+      worker.accept_failures.detail = ec.message();
+      worker.room_timer.expires_after(accept_retry_delay);
+      co_await worker.room_timer.async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
+    const int open = open_connections.fetch_add(1, std::memory_order_relaxed) + 1;
+    // Over the cap: close this thread's oldest idle or unfinished connection, before the new one
+    // joins them (it is served either way: it may be a probe).
+    const bool over = open > max_connections && open - evicted_pending.load(std::memory_order_relaxed) > max_connections;
+    const bool room_made = !over || evict(worker, 1) == 1;
     asio::co_spawn(worker.ctx, serve_connection(worker, std::move(socket)), asio::detached);
+    if (!room_made) co_await wait_for_room(worker);
   }
   --running_acceptors;
+}
+
+// Nothing to close on this thread: accept nothing more until the count is back under the cap.
+// The other threads' sweeps close their oldest idle or unfinished connections, and busy ones
+// end by themselves. So each thread holds at most one connection above the cap.
+awaitable<void> Server::Impl::wait_for_room(Worker& worker) {
+  boost::system::error_code ec;
+  while (!worker.draining && over_cap() > 0) {
+    worker.room_timer.expires_after(room_check_interval);
+    co_await worker.room_timer.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+}
+
+// Closes up to `count` of this thread's oldest idle or unfinished connections. The descriptor is
+// freed at once; the session coroutine ends when it sees its read aborted.
+std::size_t Server::Impl::evict(Worker& worker, std::size_t count) {
+  boost::system::error_code ec;
+  const auto chosen = oldest_evictable(worker.connections, count);
+  for (auto* c : chosen) {
+    c->phase = Phase::closing;  // never chosen twice
+    c->evicted = true;
+    c->socket->close(ec);
+  }
+  evicted_pending.fetch_add(static_cast<int>(chosen.size()), std::memory_order_relaxed);
+  worker.evictions.count += chosen.size();
+  return chosen.size();
+}
+
+void Server::Impl::log_throttled(Worker& worker, Clock::time_point now) {
+  if (worker.evictions.due(now)) {
+    spdlog::warn("http: at the connection cap (HTTP_MAX_CONNECTIONS={}): closed {} idle or unfinished connection(s) "
+                 "to make room (summed up every {} s)",
+                 max_connections, worker.evictions.count, throttled_log_interval.count());
+    worker.evictions.logged(now);
+  }
+  if (worker.accept_failures.due(now)) {
+    spdlog::warn("http accept failed {} time(s): {} (summed up every {} s; out of descriptors? see HTTP_MAX_CONNECTIONS)",
+                 worker.accept_failures.count, worker.accept_failures.detail, throttled_log_interval.count());
+    worker.accept_failures.logged(now);
+  }
 }
 
 awaitable<Response> Server::Impl::dispatch(Request& request) {
@@ -189,11 +268,16 @@ awaitable<void> Server::Impl::sweep_deadlines(Worker& worker) {
         c->socket->cancel(ec);  // the pending read or write ends with operation_aborted
       }
     }
+    // Above the cap because a thread found nothing to close when it accepted: close some here.
+    // Several threads may each close a few too many; that is bounded by the number of threads.
+    const int excess = over_cap();
+    if (excess > 0 && !worker.draining) evict(worker, static_cast<std::size_t>(excess));
+    log_throttled(worker, now);
   }
 }
 
+// open_connections was counted by the acceptor; this coroutine uncounts it when it ends.
 awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socket) {
-  ++open_connections;
   Connection connection{&socket};
   worker.connections.insert(&connection);
   const std::string remote = remote_of(socket);
@@ -202,23 +286,28 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
 
   try {
     for (;;) {
-      connection.busy = false;
+      connection.phase = Phase::idle;
       if (worker.draining) break;
       if (buffer.size() == 0) {
         // Keep-alive idle: wait for the first byte of the next request.
-        connection.deadline = Clock::now() + config.idle_timeout;
+        connection.since = Clock::now();
+        connection.deadline = connection.since + config.idle_timeout;
         const auto n = co_await socket.async_read_some(buffer.prepare(8192), asio::redirect_error(use_awaitable, ec));
-        if (ec) break;  // closed by the peer, idle timeout, or shutdown
+        // Closed by the peer, idle timeout, shutdown, or closed to make room (maybe after the read).
+        if (ec || connection.phase == Phase::closing) break;
         buffer.commit(n);
       }
-      connection.busy = true;
       const auto started = Clock::now();
+      connection.phase = Phase::reading;
+      connection.since = started;
 
       beast_http::request_parser<beast_http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
       parser.body_limit(config.max_body_bytes);
       connection.deadline = started + config.read_timeout;
       co_await beast_http::async_read(socket, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      if (connection.phase == Phase::closing) break;  // closed to make room
+      connection.phase = Phase::handling;
       connection.deadline = no_deadline;  // a handler is bounded by its own timeouts
 
       Request request;
@@ -258,6 +347,7 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
       if (!request.request_id.empty()) response->set("X-Request-Id", request.request_id);
 
       // A client that does not read its response gets the same bound as one that does not send.
+      connection.phase = Phase::writing;
       connection.deadline = Clock::now() + config.read_timeout;
       const auto written = co_await beast_http::async_write(socket, *response, asio::redirect_error(use_awaitable, ec));
       if (config.access_log) {
@@ -268,7 +358,6 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
       }
       if (ec || connection.timed_out) break;
       if (!response->keep_alive()) {
-        connection.busy = false;
         co_await close_gracefully(connection);
         break;
       }
@@ -278,6 +367,7 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
   }
   worker.connections.erase(&connection);
   socket.close(ec);
+  if (connection.evicted) evicted_pending.fetch_sub(1, std::memory_order_relaxed);
   --open_connections;
 }
 
@@ -285,10 +375,11 @@ void Server::Impl::begin_drain(Worker& worker) {
   worker.draining = true;
   boost::system::error_code ec;
   if (worker.acceptor) worker.acceptor->close(ec);
+  worker.room_timer.cancel();
   // Idle keep-alive connections have nothing in flight: close them now. Busy ones finish their
   // request and close after the response (it carries Connection: close).
   for (auto* c : worker.connections) {
-    if (!c->busy) c->socket->cancel(ec);
+    if (c->phase == Phase::idle || c->phase == Phase::closing) c->socket->cancel(ec);
   }
 }
 

@@ -3,7 +3,10 @@
 //
 // One acceptor per I/O thread on the same port (SO_REUSEPORT: the kernel spreads connections),
 // each connection served by a coroutine on its thread: keep-alive, header/body limits, idle and
-// read timeouts, a JSON error for every malformed request. stop() is graceful: stop accepting,
+// read timeouts, a JSON error for every malformed request. At most HttpConfig::max_connections
+// are open across the threads: above it, the oldest connections that are idle or have not
+// finished sending their request are closed first (a slow client cannot starve probes and real
+// requests), never one whose request is being handled. stop() is graceful: stop accepting,
 // close idle keep-alive connections, let in-flight requests finish (their responses carry
 // "Connection: close"), and after the shutdown timeout close whatever is left.
 #include <chrono>

@@ -12,6 +12,9 @@ CoreConfig parse_core_config(EnvReader& env) {
                   : AppEnv::development;
   c.shutdown_timeout = env.milliseconds("SHUTDOWN_TIMEOUT_MS", c.shutdown_timeout, milliseconds(0), milliseconds(600'000));
   c.health_timeout = env.milliseconds("HEALTH_TIMEOUT_MS", c.health_timeout, milliseconds(1), milliseconds(600'000));
+  c.health_details = env.one_of("HEALTH_DETAILS", c.production() ? "status" : "full", {"full", "status"}) == "status"
+                         ? HealthDetails::status
+                         : HealthDetails::full;
   c.blocking_threads = static_cast<std::size_t>(env.integer("BLOCKING_THREADS", 16, 1, 1024));
   c.log.level = env.one_of("LOG_LEVEL", "info", {"trace", "debug", "info", "warn", "error", "off"});
   c.log.json = env.one_of("LOG_FORMAT", "text", {"json", "text"}) == "json";
@@ -19,9 +22,9 @@ CoreConfig parse_core_config(EnvReader& env) {
 }
 
 std::string CoreConfig::describe() const {
-  return fmt::format("APP_ENV={} LOG_LEVEL={} HEALTH_TIMEOUT_MS={} SHUTDOWN_TIMEOUT_MS={}",
+  return fmt::format("APP_ENV={} LOG_LEVEL={} HEALTH_TIMEOUT_MS={} HEALTH_DETAILS={} SHUTDOWN_TIMEOUT_MS={}",
                      production() ? "production" : "development", log.level, health_timeout.count(),
-                     shutdown_timeout.count());
+                     health_details == HealthDetails::status ? "status" : "full", shutdown_timeout.count());
 }
 
 }  // namespace vibework::infra

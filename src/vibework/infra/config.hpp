@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "vibework/infra/config/env_reader.hpp"
+#include "vibework/infra/health.hpp"
 
 namespace vibework::infra {
 
@@ -35,6 +36,8 @@ struct CoreConfig {
   AppEnv app_env = AppEnv::development;                 // APP_ENV
   std::chrono::milliseconds shutdown_timeout{10'000};  // SHUTDOWN_TIMEOUT_MS
   std::chrono::milliseconds health_timeout{5'000};     // HEALTH_TIMEOUT_MS
+  // HEALTH_DETAILS=full|status: what /health/ready shows; status when APP_ENV=production.
+  HealthDetails health_details = HealthDetails::full;
   std::size_t blocking_threads = 16;                   // BLOCKING_THREADS
   LogConfig log;
 

@@ -95,3 +95,13 @@ TEST(Config, DescribeHasOneLinePerSectionAndNoSecrets) {
   EXPECT_THAT(lines[1], HasSubstr("SHOP port=1234"));
   for (const auto& line : lines) EXPECT_THAT(line, ::testing::Not(HasSubstr("hunter2"))) << line;
 }
+
+TEST(Config, HealthDetailsDefaultToStatusInProduction) {
+  using infra::HealthDetails;
+  EXPECT_EQ(load_core({}).config.health_details, HealthDetails::full);
+  EXPECT_EQ(load_core({{"APP_ENV", "production"}}).config.health_details, HealthDetails::status);
+  EXPECT_EQ(load_core({{"APP_ENV", "production"}, {"HEALTH_DETAILS", "full"}}).config.health_details, HealthDetails::full);
+  EXPECT_EQ(load_core({{"HEALTH_DETAILS", "status"}}).config.health_details, HealthDetails::status);
+  EXPECT_THAT(testkit::only_problem(load_core({{"HEALTH_DETAILS", "some"}}).problems),
+              HasSubstr("HEALTH_DETAILS: 'some' is not one of: full, status"));
+}

@@ -12,13 +12,15 @@ namespace vibework::infra {
 
 using Clock = std::chrono::steady_clock;
 
-boost::json::value ReadinessReport::to_json() const {
+boost::json::value ReadinessReport::to_json(HealthDetails details) const {
   boost::json::object checks_json;
   for (const auto& c : checks) {
     boost::json::object item;
     item["status"] = c.status.is_ok() ? "ok" : "error";
-    item["latencyMs"] = c.status.latency.count();
-    if (!c.status.is_ok()) item["message"] = c.status.message;
+    if (details == HealthDetails::full) {
+      item["latencyMs"] = c.status.latency.count();
+      if (!c.status.is_ok()) item["message"] = c.status.message;
+    }
     checks_json[c.name] = std::move(item);
   }
   boost::json::object body;

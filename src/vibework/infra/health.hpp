@@ -53,12 +53,21 @@ struct NamedHealth {
   HealthStatus status;
 };
 
+// How much a readiness report tells whoever can reach /health/ready (HEALTH_DETAILS). A
+// failure message names internal addresses and users; `vibework doctor` always shows everything.
+enum class HealthDetails {
+  full,    // each check's latency and failure message (the development default)
+  status,  // names and states only (the production default)
+};
+
 struct ReadinessReport {
   bool ok = true;
   bool shutting_down = false;
   std::vector<NamedHealth> checks;
-  // {"status":"ok|error","checks":{"mysql":{"status":"ok","latencyMs":3}, ...}}
-  boost::json::value to_json() const;
+  // full:   {"status":"error","checks":{"mysql":{"status":"ok","latencyMs":3},
+  //                                     "redis":{"status":"error","latencyMs":0,"message":"..."}}}
+  // status: {"status":"error","checks":{"mysql":{"status":"ok"},"redis":{"status":"error"}}}
+  boost::json::value to_json(HealthDetails details) const;
 };
 
 // Runs one probe, measuring its latency. Never throws: the deadline becomes "timed out after N

@@ -33,7 +33,7 @@ TEST(Readiness, EmptyRegistryIsReady) {
   Readiness r(5000ms);
   auto report = testkit::run_async(r.report());
   EXPECT_TRUE(report.ok);
-  EXPECT_EQ(boost::json::serialize(report.to_json()), R"({"status":"ok","checks":{}})");
+  EXPECT_EQ(boost::json::serialize(report.to_json(infra::HealthDetails::full)), R"({"status":"ok","checks":{}})");
 }
 
 TEST(Readiness, RunsChecksInParallel) {
@@ -67,7 +67,7 @@ TEST(Readiness, ThrowingCheckBecomesAnErrorStatus) {
   r.add({"mysql", "localhost:3306", throws(), ""});
   auto report = testkit::run_async(r.report());
   EXPECT_FALSE(report.ok);
-  auto json = report.to_json();
+  auto json = report.to_json(infra::HealthDetails::full);
   EXPECT_EQ(json.at("status").as_string(), "error");
   EXPECT_EQ(json.at("checks").at("mysql").at("status").as_string(), "error");
   EXPECT_EQ(json.at("checks").at("mysql").at("message").as_string(), "connection refused");
@@ -79,7 +79,7 @@ TEST(Readiness, ShuttingDownIsNotReady) {
   r.set_shutting_down();
   auto report = testkit::run_async(r.report());
   EXPECT_FALSE(report.ok);
-  EXPECT_EQ(report.to_json().at("status").as_string(), "error");
+  EXPECT_EQ(report.to_json(infra::HealthDetails::full).at("status").as_string(), "error");
 }
 
 TEST(Readiness, AnInfraErrorBecomesItsMessageAndHint) {
@@ -97,8 +97,37 @@ TEST(Readiness, AnInfraErrorBecomesItsMessageAndHint) {
 TEST(Readiness, JsonShape) {
   Readiness r(1000ms);
   r.add({"redis", "", ok_after(1ms), ""});
-  auto json = testkit::run_async(r.report()).to_json();
+  auto json = testkit::run_async(r.report()).to_json(infra::HealthDetails::full);
   EXPECT_EQ(json.at("status").as_string(), "ok");
   EXPECT_EQ(json.at("checks").at("redis").at("status").as_string(), "ok");
   EXPECT_TRUE(json.at("checks").at("redis").at("latencyMs").is_int64());
+}
+
+TEST(Readiness, StatusDetailsShowNamesAndStatesOnly) {
+  Readiness r(1000ms);
+  r.add({"mysql", "db.internal:3306/app", ok_after(1ms), "check MYSQL_HOST"});
+  r.add({"redis", "cache.internal:6379/0", throws(), "is it running?"});
+  const auto report = testkit::run_async(r.report());
+  EXPECT_EQ(boost::json::serialize(report.to_json(infra::HealthDetails::status)),
+            R"({"status":"error","checks":{"mysql":{"status":"ok"},"redis":{"status":"error"}}})");
+}
+
+TEST(Readiness, FullDetailsShowLatencyAndTheFailureMessage) {
+  Readiness r(1000ms);
+  r.add({"redis", "cache.internal:6379/0", throws(), "is it running?"});
+  const auto json = testkit::run_async(r.report()).to_json(infra::HealthDetails::full);
+  const auto& redis = json.at("checks").at("redis");
+  EXPECT_EQ(redis.at("status").as_string(), "error");
+  EXPECT_TRUE(redis.at("latencyMs").is_int64());
+  EXPECT_EQ(redis.at("message").as_string(), "connection refused");
+}
+
+TEST(Readiness, ShuttingDownSaysSoInEitherDetail) {
+  Readiness r(1000ms);
+  r.set_shutting_down();
+  const auto report = testkit::run_async(r.report());
+  for (auto details : {infra::HealthDetails::full, infra::HealthDetails::status}) {
+    EXPECT_EQ(boost::json::serialize(report.to_json(details)),
+              R"({"status":"error","message":"shutting down","checks":{}})");
+  }
 }

@@ -12,6 +12,13 @@ std::string ConfigProblem::to_string() const {
   return fmt::format("{}: {} (example: {}={})", variable, problem, variable, example);
 }
 
+std::string describe_problems(const std::vector<ConfigProblem>& problems) {
+  std::string out = fmt::format("vibework: invalid configuration ({} problem{}):\n", problems.size(),
+                                problems.size() == 1 ? "" : "s");
+  for (const auto& p : problems) out += "  " + p.to_string() + "\n";
+  return out;
+}
+
 EnvLookup process_environment() {
   return [](std::string_view name) -> std::optional<std::string> {
     const char* value = std::getenv(std::string(name).c_str());

@@ -20,6 +20,9 @@ struct ConfigProblem {
   std::string to_string() const;  // "MYSQL_PORT: 'abc' is not a number (example: MYSQL_PORT=3306)"
 };
 
+// "vibework: invalid configuration (2 problems):\n  MYSQL_PORT: ...\n  REDIS_URL: ...\n"
+std::string describe_problems(const std::vector<ConfigProblem>& problems);
+
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 EnvLookup process_environment();
 
