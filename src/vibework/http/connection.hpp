@@ -26,13 +26,13 @@ constexpr bool evictable(ConnectionPhase phase) noexcept {
   return phase == ConnectionPhase::idle || phase == ConnectionPhase::reading;
 }
 
-// Lives on the session coroutine's frame and is touched only from its I/O thread.
+// The server's Session adds the read/write deadline. Lives on the session coroutine's frame and
+// is touched only from its I/O thread.
 struct Connection {
   boost::asio::ip::tcp::socket* socket = nullptr;
   ConnectionPhase phase = ConnectionPhase::idle;
   ConnectionClock::time_point since{};  // when it entered its phase
-  ConnectionClock::time_point deadline = ConnectionClock::time_point::max();  // of the current read or write
-  bool timed_out = false;  // the sweep cancelled the pending operation
+  bool timed_out = false;  // its read or write deadline cancelled the pending operation
   bool evicted = false;    // closed to make room at the connection cap
 };
 

@@ -21,6 +21,7 @@
 #include "vibework/http/connection.hpp"
 #include "vibework/http/error_response.hpp"
 #include "vibework/http/request_id.hpp"
+#include "vibework/infra/async/deadline_sweep.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/runtime.hpp"
 
@@ -33,9 +34,10 @@ using Phase = ConnectionPhase;
 
 namespace {
 constexpr auto no_deadline = Clock::time_point::max();
-// How often each I/O thread looks for connections past their deadline. Timeouts are enforced
-// by this sweep instead of a timer per read and write: no timer bookkeeping on the hot path.
-constexpr auto sweep_interval = std::chrono::milliseconds(100);
+// How late a read or write timeout may fire. The deadline moves several times per request, so
+// it is only a field write in the I/O thread's DeadlineSweep, and the slack lets one wake-up
+// end every connection due within it: no timer operation per request.
+constexpr auto deadline_slack = std::chrono::milliseconds(100);
 // At the connection cap with nothing to close on its thread, an acceptor looks again this often.
 constexpr auto room_check_interval = std::chrono::milliseconds(10);
 // After a failed accept (out of descriptors...), an acceptor waits this long before the next.
@@ -47,7 +49,7 @@ constexpr auto throttled_log_interval = std::chrono::seconds(10);
 struct ThrottledEvent {
   std::uint64_t count = 0;
   std::string detail;  // of the last occurrence
-  Clock::time_point next_log{};  // the first occurrence is logged at the next sweep
+  Clock::time_point next_log{};  // the first occurrence is logged at once
   bool due(Clock::time_point now) const noexcept { return count > 0 && now >= next_log; }
   void logged(Clock::time_point now) noexcept {
     count = 0;
@@ -55,14 +57,35 @@ struct ThrottledEvent {
   }
 };
 
-// Everything on one I/O thread: its acceptor, its connections and their deadline sweep.
+// A connection as the server serves it: what the eviction choice sees, plus its read or write
+// deadline in the I/O thread's DeadlineSweep. Lives on the session coroutine's frame and is
+// touched only from its I/O thread.
+struct Session final : Connection, infra::DeadlineSweep::Entry {
+  Session(tcp::socket& s, infra::DeadlineSweep& d) : Entry(deadline_slack), deadlines(d) { socket = &s; }
+  infra::DeadlineSweep& deadlines;
+
+  // Of the current read or write; no_deadline while a handler runs.
+  void set_deadline(Clock::time_point at) { deadlines.schedule(*this, at); }
+
+ private:
+  void on_deadline() override {
+    timed_out = true;
+    boost::system::error_code ec;
+    socket->cancel(ec);  // the pending read or write ends with operation_aborted
+  }
+};
+
+// Everything on one I/O thread: its acceptor, its connections and their deadlines.
 struct Worker {
-  explicit Worker(asio::io_context& c) : ctx(c), sweep_timer(c), room_timer(c) {}
+  explicit Worker(asio::io_context& c)
+      : ctx(c), deadlines(infra::DeadlineSweep::of(c.get_executor())), room_timer(c), log_timer(c) {}
   asio::io_context& ctx;
   std::optional<tcp::acceptor> acceptor;
   std::unordered_set<Connection*> connections;
-  asio::steady_timer sweep_timer;
+  infra::DeadlineSweep& deadlines;
   asio::steady_timer room_timer;  // the acceptor's wait for room at the cap
+  asio::steady_timer log_timer;   // armed only while a throttled event waits to be summed up
+  bool log_armed = false;
   bool draining = false;
   ThrottledEvent evictions;
   ThrottledEvent accept_failures;
@@ -98,9 +121,10 @@ struct Server::Impl {
            max_connections;
   }
   awaitable<void> wait_for_room(Worker& worker);
+  void make_room_elsewhere(const Worker& full);
   std::size_t evict(Worker& worker, std::size_t count);
   void log_throttled(Worker& worker, Clock::time_point now);
-  awaitable<void> sweep_deadlines(Worker& worker);
+  void report(Worker& worker);
   awaitable<void> serve_connection(Worker& worker, tcp::socket socket);
   awaitable<Response> dispatch(Request& request);
   void begin_drain(Worker& worker);
@@ -118,12 +142,12 @@ std::string remote_of(const tcp::socket& socket) {
 
 // Half-close and drain briefly, so the client reads our error response before the socket
 // goes away (closing with unread input would reset the connection).
-awaitable<void> close_gracefully(Connection& connection) {
+awaitable<void> close_gracefully(Session& connection) {
   boost::system::error_code ec;
   connection.phase = Phase::closing;
   connection.socket->shutdown(tcp::socket::shutdown_send, ec);
   connection.timed_out = false;
-  connection.deadline = Clock::now() + std::chrono::seconds(1);
+  connection.set_deadline(Clock::now() + std::chrono::seconds(1));
   char sink[4096];
   for (int i = 0; i < 256 && !ec; ++i) {
     co_await connection.socket->async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
@@ -171,9 +195,10 @@ awaitable<void> Server::Impl::accept_loop(Worker& worker) {
     tcp::socket socket = co_await worker.acceptor->async_accept(asio::redirect_error(use_awaitable, ec));
     if (ec == asio::error::operation_aborted || worker.draining) break;
     if (ec) {
-      // Out of file descriptors and the like: count it (the sweep logs), breathe, keep accepting.
+      // Out of file descriptors and the like: count it (logged summed up), breathe, keep accepting.
       ++worker.accept_failures.count;
       worker.accept_failures.detail = ec.message();
+      report(worker);
       worker.room_timer.expires_after(accept_retry_delay);
       co_await worker.room_timer.async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
@@ -184,20 +209,36 @@ awaitable<void> Server::Impl::accept_loop(Worker& worker) {
     // joins them (it is served either way: it may be a probe).
     const bool over = open > max_connections && open - evicted_pending.load(std::memory_order_relaxed) > max_connections;
     const bool room_made = !over || evict(worker, 1) == 1;
+    if (over && room_made) report(worker);
     asio::co_spawn(worker.ctx, serve_connection(worker, std::move(socket)), asio::detached);
-    if (!room_made) co_await wait_for_room(worker);
+    if (!room_made) {
+      make_room_elsewhere(worker);
+      co_await wait_for_room(worker);
+    }
   }
   --running_acceptors;
 }
 
 // Nothing to close on this thread: accept nothing more until the count is back under the cap.
-// The other threads' sweeps close their oldest idle or unfinished connections, and busy ones
-// end by themselves. So each thread holds at most one connection above the cap.
+// The other threads close their oldest idle or unfinished connections (make_room_elsewhere),
+// and busy ones end by themselves. So each thread holds at most one connection above the cap.
 awaitable<void> Server::Impl::wait_for_room(Worker& worker) {
   boost::system::error_code ec;
   while (!worker.draining && over_cap() > 0) {
     worker.room_timer.expires_after(room_check_interval);
     co_await worker.room_timer.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+}
+
+// Asks the other I/O threads to close the connections above the cap (each on its own thread).
+// Several threads may each close a few too many; that is bounded by the number of threads.
+void Server::Impl::make_room_elsewhere(const Worker& full) {
+  for (auto& w : workers) {
+    if (w.get() == &full) continue;
+    asio::post(w->ctx, [this, w = w.get()] {
+      const int excess = over_cap();
+      if (excess > 0 && !w->draining && evict(*w, static_cast<std::size_t>(excess)) > 0) report(*w);
+    });
   }
 }
 
@@ -230,6 +271,22 @@ void Server::Impl::log_throttled(Worker& worker, Clock::time_point now) {
   }
 }
 
+// Logs what is due now; what is not yet due is summed up by a timer armed only for that.
+void Server::Impl::report(Worker& worker) {
+  log_throttled(worker, Clock::now());
+  if (worker.log_armed || worker.draining) return;
+  auto next = Clock::time_point::max();
+  if (worker.evictions.count > 0) next = std::min(next, worker.evictions.next_log);
+  if (worker.accept_failures.count > 0) next = std::min(next, worker.accept_failures.next_log);
+  if (next == Clock::time_point::max()) return;
+  worker.log_armed = true;
+  worker.log_timer.expires_at(next);
+  worker.log_timer.async_wait([this, w = &worker](boost::system::error_code ec) {
+    w->log_armed = false;
+    if (!ec) report(*w);
+  });
+}
+
 awaitable<Response> Server::Impl::dispatch(Request& request) {
   auto match = router.match(request.method(), request.path(), request.params);
   if (match.handler == nullptr) {
@@ -255,30 +312,9 @@ awaitable<Response> Server::Impl::dispatch(Request& request) {
   co_return response_for_exception(failure, request.request_id);
 }
 
-awaitable<void> Server::Impl::sweep_deadlines(Worker& worker) {
-  boost::system::error_code ec;
-  // While draining, the sweep still bounds the connections that are left.
-  while (!worker.draining || !worker.connections.empty()) {
-    worker.sweep_timer.expires_after(sweep_interval);
-    co_await worker.sweep_timer.async_wait(asio::redirect_error(use_awaitable, ec));
-    const auto now = Clock::now();
-    for (auto* c : worker.connections) {
-      if (!c->timed_out && c->deadline <= now) {
-        c->timed_out = true;
-        c->socket->cancel(ec);  // the pending read or write ends with operation_aborted
-      }
-    }
-    // Above the cap because a thread found nothing to close when it accepted: close some here.
-    // Several threads may each close a few too many; that is bounded by the number of threads.
-    const int excess = over_cap();
-    if (excess > 0 && !worker.draining) evict(worker, static_cast<std::size_t>(excess));
-    log_throttled(worker, now);
-  }
-}
-
 // open_connections was counted by the acceptor; this coroutine uncounts it when it ends.
 awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socket) {
-  Connection connection{&socket};
+  Session connection(socket, worker.deadlines);
   worker.connections.insert(&connection);
   const std::string remote = remote_of(socket);
   beast::flat_buffer buffer;
@@ -291,7 +327,7 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
       if (buffer.size() == 0) {
         // Keep-alive idle: wait for the first byte of the next request.
         connection.since = Clock::now();
-        connection.deadline = connection.since + config.idle_timeout;
+        connection.set_deadline(connection.since + config.idle_timeout);
         const auto n = co_await socket.async_read_some(buffer.prepare(8192), asio::redirect_error(use_awaitable, ec));
         // Closed by the peer, idle timeout, shutdown, or closed to make room (maybe after the read).
         if (ec || connection.phase == Phase::closing) break;
@@ -304,11 +340,11 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
       beast_http::request_parser<beast_http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
       parser.body_limit(config.max_body_bytes);
-      connection.deadline = started + config.read_timeout;
+      connection.set_deadline(started + config.read_timeout);
       co_await beast_http::async_read(socket, buffer, parser, asio::redirect_error(use_awaitable, ec));
       if (connection.phase == Phase::closing) break;  // closed to make room
       connection.phase = Phase::handling;
-      connection.deadline = no_deadline;  // a handler is bounded by its own timeouts
+      connection.set_deadline(no_deadline);  // a handler is bounded by its own timeouts
 
       Request request;
       std::optional<Response> response;
@@ -348,7 +384,7 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
 
       // A client that does not read its response gets the same bound as one that does not send.
       connection.phase = Phase::writing;
-      connection.deadline = Clock::now() + config.read_timeout;
+      connection.set_deadline(Clock::now() + config.read_timeout);
       const auto written = co_await beast_http::async_write(socket, *response, asio::redirect_error(use_awaitable, ec));
       if (config.access_log) {
         log_access({log_method, log_target, response->result_int(),
@@ -376,6 +412,8 @@ void Server::Impl::begin_drain(Worker& worker) {
   boost::system::error_code ec;
   if (worker.acceptor) worker.acceptor->close(ec);
   worker.room_timer.cancel();
+  log_throttled(worker, Clock::time_point::max());  // what was still being summed up
+  worker.log_timer.cancel();
   // Idle keep-alive connections have nothing in flight: close them now. Busy ones finish their
   // request and close after the response (it carries Connection: close).
   for (auto* c : worker.connections) {
@@ -407,7 +445,6 @@ awaitable<void> Server::start() {
   impl_->listen();
   for (auto& worker : impl_->workers) {
     asio::co_spawn(worker->ctx, impl_->accept_loop(*worker), asio::detached);
-    asio::co_spawn(worker->ctx, impl_->sweep_deadlines(*worker), asio::detached);
   }
   co_return;
 }

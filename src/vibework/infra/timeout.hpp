@@ -9,6 +9,13 @@
 //
 // Call it from a single-threaded executor (each vibework I/O thread runs its own io_context)
 // or a strand: the result hand-off is not synchronised for concurrent executors.
+//
+// When to use which: with_timeout is the general-purpose bound for an awaitable you cannot
+// cancel yourself (connects, health checks, start-up and shutdown steps, user code); it costs a
+// coroutine, a shared state and a timer per call. A deadline on a wait you own and can end
+// from outside (cancel its socket wait, close its connection), set per query, per request or
+// per command, belongs in the I/O thread's DeadlineSweep (async/deadline_sweep.hpp) instead:
+// no allocation and usually no timer operation per deadline.
 #include <chrono>
 #include <exception>
 #include <memory>

@@ -6,25 +6,14 @@
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
 
+#include "vibework/infra/describe/names.hpp"
 #include "vibework/infra/json.hpp"
 
 namespace vibework::mongodb {
 
 std::string wire_name(std::string_view member_name) {
-  if (member_name == "id") return "_id";
-  std::string out;
-  out.reserve(member_name.size());
-  bool upper_next = false;
-  for (char c : member_name) {
-    if (c == '_' && !out.empty()) {
-      upper_next = true;
-      continue;
-    }
-    if (upper_next && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    upper_next = false;
-    out += c;
-  }
-  return out;
+  if (member_name == "id") return "_id";  // MongoDB's primary key
+  return infra::describe::to_camel_case(member_name);
 }
 
 namespace {

@@ -7,7 +7,8 @@
 //   Note n = decode<Note>(d.get(), "notes");    // throws DocumentDecodeError naming the field
 //
 // Wire names: a member `id` is `_id`; every other snake_case member name is sent camelCase
-// (user_id -> userId), the names Mongoose documents use.
+// (user_id -> userId), the names Mongoose documents use (infra::describe::to_camel_case, which
+// keeps leading underscores: a member `_v` stays `_v`).
 //
 // Member types: std::string, bool, integers (int32 up to 4 bytes, else int64), float/double,
 // ObjectId, TimePoint (BSON date, millisecond precision), described enums (their enumerator
@@ -31,6 +32,7 @@
 #include <boost/json/value.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include "vibework/infra/describe/traits.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/mongodb/document.hpp"
 #include "vibework/mongodb/object_id.hpp"
@@ -45,8 +47,6 @@ concept DescribedStruct = std::is_class_v<T> && boost::describe::has_describe_me
 template <typename T>
 concept DescribedEnum = std::is_enum_v<T> && boost::describe::has_describe_enumerators<T>::value;
 
-template <typename T> struct is_optional : std::false_type {};
-template <typename T> struct is_optional<std::optional<T>> : std::true_type {};
 template <typename T> struct is_vector : std::false_type {};
 template <typename T, typename A> struct is_vector<std::vector<T, A>> : std::true_type {};
 
@@ -58,7 +58,7 @@ template <DescribedStruct T>
 const std::vector<std::string>& wire_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
-    boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>(
+    boost::mp11::mp_for_each<infra::describe::public_members<T>>(
         [&](auto member) { out.push_back(wire_name(member.name)); });
     return out;
   }();
@@ -123,11 +123,11 @@ template <DescribedStruct T>
 void append_members(bson_t* out, const T& value) {
   const auto& names = wire_names<T>();
   std::size_t index = 0;
-  boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>([&](auto member) {
+  boost::mp11::mp_for_each<infra::describe::public_members<T>>([&](auto member) {
     const std::string& name = names[index++];
     const auto& field = value.*member.pointer;
     using F = std::remove_cvref_t<decltype(field)>;
-    if constexpr (is_optional<F>::value) {
+    if constexpr (infra::describe::is_optional_v<F>) {
       if (field.has_value()) append_value(out, name, *field);  // absent when empty
     } else {
       append_value(out, name, field);
@@ -172,7 +172,7 @@ void append_value(bson_t* out, std::string_view key, const T& value) {
     const char* name = boost::describe::enum_to_string(value, nullptr);
     if (name == nullptr) throw_out_of_range(key, "enum");
     bson_append_utf8(out, k, kl, name, -1);
-  } else if constexpr (is_optional<T>::value) {
+  } else if constexpr (infra::describe::is_optional_v<T>) {
     if (value.has_value()) append_value(out, key, *value);
     else bson_append_null(out, k, kl);  // inside arrays; members skip empty optionals
   } else if constexpr (is_vector<T>::value) {
@@ -202,14 +202,14 @@ template <DescribedStruct T>
 void read_members(const bson_t* doc, T& out, DecodeContext& ctx) {
   const auto& names = wire_names<T>();
   std::size_t index = 0;
-  boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>([&](auto member) {
+  boost::mp11::mp_for_each<infra::describe::public_members<T>>([&](auto member) {
     const std::string& name = names[index++];
     auto& field = out.*member.pointer;
     using F = std::remove_cvref_t<decltype(field)>;
     bson_iter_t it;
     const bool present = bson_iter_init_find_w_len(&it, doc, name.data(), static_cast<int>(name.size()));
     PathGuard guard(ctx, name);
-    if constexpr (is_optional<F>::value) {
+    if constexpr (infra::describe::is_optional_v<F>) {
       if (!present || BSON_ITER_HOLDS_NULL(&it)) {
         field.reset();
       } else {
@@ -270,7 +270,7 @@ void read_value(const bson_iter_t& it, T& out, DecodeContext& ctx) {
       });
       ctx.fail("has unknown value '" + std::string(text, length) + "' (expected " + allowed + ")");
     }
-  } else if constexpr (is_optional<T>::value) {
+  } else if constexpr (infra::describe::is_optional_v<T>) {
     if (BSON_ITER_HOLDS_NULL(&it)) {
       out.reset();
     } else {

@@ -80,6 +80,7 @@ TEST(WireName, CamelCaseAndId) {
   EXPECT_EQ(wire_name("created_at"), "createdAt");
   EXPECT_EQ(wire_name("read"), "read");
   EXPECT_EQ(wire_name("a_b_c"), "aBC");
+  EXPECT_EQ(wire_name("_v"), "_v");  // leading underscores are kept (infra::describe::to_camel_case)
 }
 
 TEST(Codec, EncodesWireNamesAndBsonTypes) {

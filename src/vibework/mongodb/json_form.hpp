@@ -28,7 +28,7 @@ boost::json::value to_json(const T& value) {
   } else if constexpr (DescribedEnum<T>) {
     const char* name = boost::describe::enum_to_string(value, nullptr);
     return name != nullptr ? boost::json::value(boost::json::string(name)) : boost::json::value(nullptr);
-  } else if constexpr (is_optional<T>::value) {
+  } else if constexpr (infra::describe::is_optional_v<T>) {
     return value ? to_json(*value) : boost::json::value(nullptr);
   } else if constexpr (is_vector<T>::value) {
     boost::json::array out;
@@ -38,10 +38,10 @@ boost::json::value to_json(const T& value) {
     boost::json::object out;
     const auto& names = wire_names<T>();
     std::size_t index = 0;
-    boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>([&](auto member) {
+    boost::mp11::mp_for_each<infra::describe::public_members<T>>([&](auto member) {
       const auto& field = value.*member.pointer;
       const std::string& name = names[index++];
-      if constexpr (is_optional<std::remove_cvref_t<decltype(field)>>::value) {
+      if constexpr (infra::describe::is_optional_v<std::remove_cvref_t<decltype(field)>>) {
         if (!field) return;
       }
       out[name] = to_json(field);

@@ -41,7 +41,7 @@ template <DescribedStruct T>
 void set_time_member(T& doc, std::string_view wire, TimePoint now) {
   const auto& names = wire_names<T>();
   std::size_t index = 0;
-  boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>([&](auto member) {
+  boost::mp11::mp_for_each<infra::describe::public_members<T>>([&](auto member) {
     using F = std::remove_cvref_t<decltype(doc.*member.pointer)>;
     if constexpr (std::is_same_v<F, TimePoint> || std::is_same_v<F, std::optional<TimePoint>>) {
       if (names[index] == wire) doc.*member.pointer = now;

@@ -74,39 +74,17 @@ struct FindOptions {
   std::optional<Document> projection{};
 };
 
-namespace detail {
-template <typename> struct member_traits;
-template <typename C, typename V> struct member_traits<V C::*> {
-  using owner = C;
-  using value = V;
-};
-template <typename T> struct unwrap_optional { using type = T; };
-template <typename T> struct unwrap_optional<std::optional<T>> { using type = T; };
-}  // namespace detail
-
 template <auto Member>
 class Field {
  public:
-  using Owner = typename detail::member_traits<decltype(Member)>::owner;
-  using Value = typename detail::member_traits<decltype(Member)>::value;
-  using Compare = typename detail::unwrap_optional<Value>::type;  // what a comparison takes
+  using Owner = typename infra::describe::member_traits<decltype(Member)>::owner;
+  using Value = typename infra::describe::member_traits<decltype(Member)>::value;
+  using Compare = infra::describe::unwrap_optional_t<Value>;  // what a comparison takes
+  static constexpr std::size_t index = infra::describe::member_index<Owner, Member>();
+  static_assert(index != infra::describe::no_member, "this member is not listed in the struct's BOOST_DESCRIBE_STRUCT");
 
   // The wire name ("userId"), from the struct's description.
-  static const std::string& name() {
-    static const std::string wire = [] {
-      std::string out;
-      std::size_t index = 0;
-      boost::mp11::mp_for_each<boost::describe::describe_members<Owner, boost::describe::mod_public>>(
-          [&](auto member) {
-            if constexpr (std::is_same_v<std::remove_cv_t<decltype(member.pointer)>, decltype(Member)>) {
-              if (member.pointer == Member) out = wire_names<Owner>()[index];
-            }
-            ++index;
-          });
-      return out;
-    }();
-    return wire;
-  }
+  static const std::string& name() { return wire_names<Owner>()[index]; }
 
   friend Filter operator==(Field, const Compare& v) {
     if constexpr (std::is_same_v<Compare, boost::json::value> || std::is_same_v<Compare, Document> ||
@@ -153,7 +131,7 @@ class Update {
   template <auto M>
   Update& set(Field<M> field, const typename Field<M>::Value& value) {
     using V = typename Field<M>::Value;
-    if constexpr (is_optional<V>::value) {
+    if constexpr (infra::describe::is_optional_v<V>) {
       if (!value.has_value()) return unset(field);
       append(set_.get(), field.name(), *value);
     } else {

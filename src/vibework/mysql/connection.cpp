@@ -3,11 +3,9 @@
 #include <poll.h>
 #include <sys/socket.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <optional>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -17,10 +15,10 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 #include <mysql.h>
 
+#include "vibework/infra/async/deadline_sweep.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/mysql/errors.hpp"
 
@@ -105,83 +103,15 @@ struct Bindings {
   std::unordered_set<Connection::Impl*> bound;
 };
 
-// One wait for the server, registered with its io_context's DeadlineSweep while it lasts.
-struct PendingWait {
-  SteadyClock::time_point due;
-  asio::cancellation_signal signal;  // cancels the socket wait
-  std::atomic<bool> fired{false};
-  PendingWait* prev = nullptr;
-  PendingWait* next = nullptr;
-};
-
-// The deadlines of every MySQL wait on one io_context, enforced by one timer: registering a
-// wait is a list insertion, not a timer operation per query. The timer is armed only while
-// something waits, so an io_context with nothing else to do still runs out of work.
-class DeadlineSweep {
- public:
-  void add(PendingWait& w, const asio::any_io_executor& ex) {
-    std::lock_guard lock(mutex_);
-    w.next = head_;
-    if (head_) head_->prev = &w;
-    head_ = &w;
-    if (!timer_ && !stopped_) timer_.emplace(ex);
-    if (!armed_ || w.due < armed_at_) arm_locked(w.due);
+// One wait for the server, scheduled with its io_context's DeadlineSweep while it lasts: the
+// deadline cancels the socket wait, and `fired` tells finish() why the wait ended.
+struct PendingWait final : infra::DeadlineSweep::Entry {
+  asio::cancellation_signal signal;
+  bool fired = false;
+  void on_deadline() override {
+    fired = true;
+    signal.emit(asio::cancellation_type::all);
   }
-
-  void remove(PendingWait& w) noexcept {
-    std::lock_guard lock(mutex_);
-    if (w.prev) w.prev->next = w.next;
-    else if (head_ == &w) head_ = w.next;
-    if (w.next) w.next->prev = w.prev;
-    w.prev = w.next = nullptr;
-    if (!head_ && armed_) {
-      armed_ = false;
-      if (timer_) timer_->cancel();
-    }
-  }
-
-  void shutdown() noexcept {
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-    armed_ = false;
-    timer_.reset();
-  }
-
- private:
-  void arm_locked(SteadyClock::time_point at) {
-    if (!timer_) return;
-    armed_ = true;
-    armed_at_ = at;
-    timer_->expires_at(at);  // a previous wait completes with operation_aborted and does nothing
-    timer_->async_wait([this](boost::system::error_code ec) {
-      if (ec != asio::error::operation_aborted) sweep();
-    });
-  }
-
-  // Cancels the waits that are due and re-arms for the earliest of the others.
-  void sweep() {
-    std::lock_guard lock(mutex_);
-    armed_ = false;
-    const auto now = SteadyClock::now();
-    auto next = SteadyClock::time_point::max();
-    for (PendingWait* w = head_; w; w = w->next) {
-      if (w->fired.load(std::memory_order_relaxed)) continue;
-      if (w->due <= now) {
-        w->fired.store(true, std::memory_order_relaxed);
-        w->signal.emit(asio::cancellation_type::all);
-      } else {
-        next = std::min(next, w->due);
-      }
-    }
-    if (next != SteadyClock::time_point::max()) arm_locked(next);
-  }
-
-  std::mutex mutex_;
-  std::optional<asio::steady_timer> timer_;
-  PendingWait* head_ = nullptr;
-  bool armed_ = false;
-  bool stopped_ = false;
-  SteadyClock::time_point armed_at_;
 };
 
 class ContextWatch : public asio::execution_context::service {
@@ -191,7 +121,6 @@ class ContextWatch : public asio::execution_context::service {
   explicit ContextWatch(asio::execution_context& ctx) : service(ctx) {}
   void shutdown() override;
   std::shared_ptr<Bindings> bindings = std::make_shared<Bindings>();
-  DeadlineSweep deadlines;
 };
 
 }  // namespace
@@ -357,7 +286,7 @@ struct Connection::Impl {
   // query); the pool prefers handing a connection back to the same I/O thread.
   std::unique_ptr<asio::posix::stream_descriptor> socket;
   std::shared_ptr<Bindings> bindings;  // of the io_context the socket is bound to
-  DeadlineSweep* deadlines = nullptr;  // of that io_context; valid while bound
+  infra::DeadlineSweep* deadlines = nullptr;  // of that io_context; set while bound
   // That io_context while bound; read by the pool from any thread.
   std::atomic<const asio::execution_context*> context{nullptr};
   bool broken = false;
@@ -417,7 +346,7 @@ struct Connection::Impl {
     auto b = watch.bindings;
     std::lock_guard lock(b->mutex);
     socket = std::make_unique<asio::posix::stream_descriptor>(ex, fd);
-    deadlines = &watch.deadlines;
+    deadlines = &infra::DeadlineSweep::of(ex);
     context.store(&ctx, std::memory_order_relaxed);
     b->bound.insert(this);
     bindings = std::move(b);
@@ -438,18 +367,11 @@ struct Connection::Impl {
   awaitable<void> finish(int status, Cont cont, const Deadline& deadline) {
     auto ex = co_await asio::this_coro::executor;
     bind_to(ex);
-    PendingWait wait;
-    wait.due = deadline.at;
-    DeadlineSweep& sweep = *deadlines;
-    sweep.add(wait, ex);
-    struct Unregister {
-      DeadlineSweep& sweep;
-      PendingWait& wait;
-      ~Unregister() { sweep.remove(wait); }
-    } unregister{sweep, wait};
+    PendingWait wait;  // unscheduled by its destructor, however finish() ends
+    deadlines->schedule(wait, deadline.at);
 
     while (status != 0) {
-      if (wait.fired.load(std::memory_order_relaxed)) {
+      if (wait.fired) {
         abandon(status, cont);
         throw_deadline(deadline);
       }
@@ -523,7 +445,6 @@ void ContextWatch::shutdown() {
     for (Connection::Impl* impl : bindings->bound) impl->release_locked();
     bindings->bound.clear();
   }
-  deadlines.shutdown();
 }
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

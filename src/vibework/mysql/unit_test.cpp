@@ -15,9 +15,9 @@ using ::testing::ElementsAre;
 namespace {
 
 TEST(MysqlNaming, CamelCaseConversion) {
-  EXPECT_EQ(to_camel_case("email_verified"), "emailVerified");
-  EXPECT_EQ(to_camel_case("access_token_expires_at"), "accessTokenExpiresAt");
-  EXPECT_EQ(to_camel_case("id"), "id");
+  EXPECT_EQ(infra::describe::to_camel_case("email_verified"), "emailVerified");
+  EXPECT_EQ(infra::describe::to_camel_case("access_token_expires_at"), "accessTokenExpiresAt");
+  EXPECT_EQ(infra::describe::to_camel_case("id"), "id");
   EXPECT_EQ(quote_identifier("we`ird"), "`we``ird`");
 }
 

@@ -46,20 +46,6 @@ void unexpected_null(std::string_view column) {
 
 }  // namespace codec
 
-std::string to_camel_case(std::string_view snake) {
-  std::string out;
-  bool upper = false;
-  for (char ch : snake) {
-    if (ch == '_') {
-      upper = !out.empty();
-      continue;
-    }
-    out += upper ? static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch) : ch;
-    upper = false;
-  }
-  return out;
-}
-
 std::string quote_identifier(std::string_view name) {
   std::string out = "`";
   for (char ch : name) {

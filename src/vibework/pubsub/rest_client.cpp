@@ -1,13 +1,13 @@
 #include "vibework/pubsub/rest_client.hpp"
 
 #include <cstdlib>
-#include <random>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "vibework/infra/async/backoff.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/pubsub/credentials.hpp"
 #include "vibework/pubsub/http_client.hpp"
@@ -209,8 +209,8 @@ awaitable<json::value> RestClient::call(std::string method, std::string path, st
   const auto budget = options.retry_timeout.value_or(config_.retry_timeout);
   const auto started = Clock::now();
   const auto give_up_at = started + budget;
-  auto backoff = config_.retry_initial_backoff;
-  std::minstd_rand jitter(static_cast<unsigned>(started.time_since_epoch().count()));
+  infra::Backoff backoff(config_.retry_initial_backoff, config_.retry_max_backoff,
+                         static_cast<std::uint32_t>(started.time_since_epoch().count()));
   bool refreshed_token = false;
   bool reensured = false;
   int attempts = 0;
@@ -275,9 +275,7 @@ awaitable<json::value> RestClient::call(std::string method, std::string path, st
     }
 
     const auto now = Clock::now();
-    // Up to 50% jitter downwards, so clients that failed together do not retry together.
-    const auto sleep = milliseconds(backoff.count() / 2 +
-                                   static_cast<long>(jitter() % static_cast<unsigned>(backoff.count() / 2 + 1)));
+    const auto sleep = backoff.next();
     if (!options.retry || now + sleep > give_up_at) {
       const auto after = [&](const infra::Error& e) {
         return fmt::format("{} (after {} attempts in {} ms)", e.message(), attempts,
@@ -295,7 +293,6 @@ awaitable<json::value> RestClient::call(std::string method, std::string path, st
     }
     asio::steady_timer timer(co_await asio::this_coro::executor, sleep);
     co_await timer.async_wait(use_awaitable);
-    backoff = std::min(backoff * 2, config_.retry_max_backoff);
   }
 }
 

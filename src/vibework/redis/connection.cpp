@@ -1,5 +1,7 @@
 #include "vibework/redis/connection.hpp"
 
+#include <random>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -9,7 +11,6 @@
 #include <spdlog/spdlog.h>
 
 #include "vibework/infra/errors.hpp"
-#include "vibework/redis/backoff.hpp"
 
 namespace vibework::redis {
 
@@ -49,11 +50,11 @@ Connection::Connection(Executor ex, ConnectionOptions options)
       resolver_(ex),
       socket_(ex),
       read_buffer_(kReadBufferSize),
-      watchdog_(ex),
+      deadlines_(infra::DeadlineSweep::of(ex)),
       connect_guard_(ex),
       backoff_timer_(ex),
       state_changed_(ex),
-      random_(std::random_device{}()) {
+      backoff_(options_.reconnect_min, options_.reconnect_max, std::random_device{}()) {
   state_changed_.expires_at(Clock::time_point::max());
 }
 
@@ -80,7 +81,7 @@ awaitable<void> Connection::supervise() {
       was_connected = true;
       if (ever_connected) spdlog::info("{}: reconnected to {}", options_.name, address());
       ever_connected = true;
-      attempt_ = 0;
+      backoff_.reset();
       connected_.store(true, std::memory_order_relaxed);
       state_changed_.cancel();
       if (on_connected_) on_connected_();
@@ -102,17 +103,16 @@ awaitable<void> Connection::supervise() {
     state_changed_.cancel();
     if (closing_) break;
 
-    const double r = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
-    const auto delay = backoff_delay(attempt_, options_.reconnect_min, options_.reconnect_max, r);
+    const auto attempt = backoff_.attempts();
+    const auto delay = backoff_.next();
     if (was_connected) {
       spdlog::warn("{}: lost the connection to {} ({}); reconnecting", options_.name, address(), last_error_);
-    } else if (attempt_ == 0) {
+    } else if (attempt == 0) {
       spdlog::warn("{}: cannot connect to {} ({}); retrying in the background", options_.name, address(), last_error_);
     } else {
-      spdlog::debug("{}: reconnect attempt {} to {} failed ({}); next in {} ms", options_.name, attempt_, address(),
+      spdlog::debug("{}: reconnect attempt {} to {} failed ({}); next in {} ms", options_.name, attempt, address(),
                     last_error_, delay.count());
     }
-    ++attempt_;
     backoff_timer_.expires_after(delay);
     error_code ec;
     co_await backoff_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
@@ -314,15 +314,14 @@ void Connection::arm_watchdog() {
   if (!pending_.empty()) next = pending_.front().deadline;
   if (!waiting_.empty()) next = std::min(next, waiting_.front().deadline);
   if (next == Clock::time_point::max()) return;
-  if (watchdog_armed_ && watchdog_at_ <= next) return;
-  watchdog_armed_ = true;
-  watchdog_at_ = next;
-  watchdog_.expires_at(next);
-  watchdog_.async_wait([self = shared_from_this()](error_code ec) {
-    if (ec == asio::error::operation_aborted) return;
-    self->watchdog_armed_ = false;
-    self->on_watchdog();
-  });
+  // Commands queue in deadline order: usually the watchdog is already due earlier.
+  if (watchdog_.scheduled() && watchdog_.deadline() <= next) return;
+  deadlines_.schedule(watchdog_, next);
+}
+
+void Connection::Watchdog::on_deadline() {
+  auto self = owner.shared_from_this();  // failing commands may drop the last other reference
+  owner.on_watchdog();
 }
 
 void Connection::on_watchdog() {
@@ -430,8 +429,7 @@ awaitable<void> Connection::close() {
   while (supervisor_running_) {
     co_await state_changed_.async_wait(asio::redirect_error(use_awaitable, ec));
   }
-  watchdog_.cancel();
-  watchdog_armed_ = false;
+  deadlines_.cancel(watchdog_);
 }
 
 void Connection::abort() {
@@ -441,8 +439,7 @@ void Connection::abort() {
   close_socket();
   resolver_.cancel();
   backoff_timer_.cancel();
-  watchdog_.cancel();
-  watchdog_armed_ = false;
+  deadlines_.cancel(watchdog_);
   state_changed_.cancel();
 }
 

@@ -5,7 +5,8 @@
 //    event loop, so many concurrent commands share one write() and one read().
 //  - Replies are matched to commands in order (RESP is ordered); a deadline watchdog fails the
 //    oldest command when its reply is late and then closes the connection, because after a
-//    missed reply the stream can no longer be trusted (and the server may be hung).
+//    missed reply the stream can no longer be trusted (and the server may be hung). The
+//    watchdog is one entry in the io_context's DeadlineSweep, for the oldest command's deadline.
 //  - Reconnect: a supervisor coroutine connects (TCP, AUTH, SELECT, PING, all within the
 //    connect timeout), reads until the connection breaks, then retries with capped
 //    exponential backoff and jitter, forever, until close().
@@ -21,7 +22,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -30,6 +30,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/infra/async/backoff.hpp"
+#include "vibework/infra/async/deadline_sweep.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/redis/completion.hpp"
 #include "vibework/redis/protocol.hpp"
@@ -118,6 +120,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void enqueue(std::string_view bytes, std::uint32_t replies, std::unique_ptr<ReplyCompletion> done);
   void schedule_flush();
   void flush();
+  // Keeps the watchdog scheduled for the earliest deadline of pending_ and waiting_.
   void arm_watchdog();
   void on_watchdog();
   void fail_pending(const std::exception_ptr& error);
@@ -140,9 +143,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<Pending> pending_;
   std::deque<Waiting> waiting_;
 
-  asio::steady_timer watchdog_;
-  bool watchdog_armed_ = false;
-  std::chrono::steady_clock::time_point watchdog_at_{};
+  struct Watchdog final : infra::DeadlineSweep::Entry {
+    explicit Watchdog(Connection& c) : owner(c) {}
+    Connection& owner;
+    void on_deadline() override;
+  };
+  infra::DeadlineSweep& deadlines_;  // of ex_'s io_context
+  Watchdog watchdog_{*this};
 
   asio::steady_timer connect_guard_;
   bool connect_timed_out_ = false;
@@ -151,12 +158,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<bool> connected_{false};
   bool closing_ = false;
   bool supervisor_running_ = false;
-  std::uint32_t attempt_ = 0;
   std::string last_error_ = "not connected yet";
   std::string last_hint_{infra::hints::start_local_services};
   bool last_refused_ = false;  // the last connect failed because the server refused AUTH/SELECT/PING
   std::string close_reason_;  // set when we close the socket on purpose (timeout)
-  std::minstd_rand random_;
+  infra::Backoff backoff_;  // reconnect delays; reset on each successful connect
 
   std::function<void()> on_connected_;
   std::function<void(Reply&&)> on_push_;

@@ -1,9 +1,8 @@
 // Unit tests: RESP encoding, reply parsing (through hiredis's reader), reply conversions,
-// pipelines' encoding and the reconnect backoff. No server needed.
+// pipelines' encoding. No server needed (the reconnect backoff is tested in core: async/backoff_test.cpp).
 #include <gtest/gtest.h>
 
 #include "vibework/infra/errors.hpp"
-#include "vibework/redis/backoff.hpp"
 #include "vibework/redis/pipeline.hpp"
 #include "vibework/redis/protocol.hpp"
 
@@ -96,17 +95,4 @@ TEST(RedisPipeline, EncodesOptionsTheWayRedisSpellsThem) {
   redis::Pipeline p;
   p.get("a").get("b").ping();
   EXPECT_EQ(p.size(), 3u);
-}
-
-TEST(RedisBackoff, GrowsExponentiallyUpToTheCapWithJitter) {
-  EXPECT_EQ(redis::backoff_delay(0, 50ms, 1000ms, 0.0), 25ms);
-  EXPECT_EQ(redis::backoff_delay(0, 50ms, 1000ms, 1.0), 50ms);
-  EXPECT_EQ(redis::backoff_delay(3, 50ms, 1000ms, 1.0), 400ms);
-  EXPECT_EQ(redis::backoff_delay(30, 50ms, 1000ms, 1.0), 1000ms);
-  EXPECT_EQ(redis::backoff_delay(1000, 50ms, 1000ms, 0.0), 500ms);
-  for (double r : {0.0, 0.3, 0.99}) {
-    const auto d = redis::backoff_delay(5, 50ms, 1000ms, r);
-    EXPECT_GE(d, 500ms);
-    EXPECT_LE(d, 1000ms);
-  }
 }

@@ -33,7 +33,7 @@ Value to_param(const V& v) {
     return v;
   } else if constexpr (std::same_as<U, std::nullopt_t>) {
     return std::monostate{};
-  } else if constexpr (is_optional<U>::value) {
+  } else if constexpr (infra::describe::is_optional_v<U>) {
     return v ? to_param(*v) : Value(std::monostate{});
   } else if constexpr (std::is_convertible_v<const U&, std::string_view>) {
     return std::string(std::string_view(v));
@@ -185,7 +185,7 @@ class Insert {
   awaitable<std::uint64_t> execute() const {
     std::string sql = "INSERT INTO " + table_->quoted_table_name() + " (" + table_->select_list() + ") VALUES ";
     std::string one = "(";
-    for (std::size_t i = 0; i < column_count<Row>; ++i) one += i ? ", ?" : "?";
+    for (std::size_t i = 0; i < infra::describe::member_count<Row>; ++i) one += i ? ", ?" : "?";
     one += ")";
     for (std::size_t r = 0; r < rows_; ++r) {
       if (r) sql += ", ";

@@ -12,25 +12,13 @@
 #include <boost/json/fwd.hpp>
 
 #include "vibework/mysql/value.hpp"
+#include "vibework/infra/describe/traits.hpp"
 
 namespace vibework::mysql {
 
-template <typename T>
-struct is_optional : std::false_type {};
-template <typename T>
-struct is_optional<std::optional<T>> : std::true_type {};
-
 // The non-NULL type of a column: optional<T> -> T.
 template <typename T>
-struct column_value {
-  using type = T;
-};
-template <typename T>
-struct column_value<std::optional<T>> {
-  using type = T;
-};
-template <typename T>
-using column_value_t = typename column_value<T>::type;
+using column_value_t = infra::describe::unwrap_optional_t<T>;
 
 template <typename T>
 concept SqlScalar = std::same_as<T, std::string> || std::same_as<T, bool> || std::integral<T> ||
@@ -74,7 +62,7 @@ template <typename T, typename V>
 Value to_value(const V& v) {
   using C = column_value_t<T>;
   using U = std::remove_cvref_t<V>;
-  if constexpr (is_optional<U>::value) {
+  if constexpr (infra::describe::is_optional_v<U>) {
     if (!v) return std::monostate{};
     return to_value<T>(*v);
   } else if constexpr (std::same_as<C, std::string>) {
@@ -96,7 +84,7 @@ Value to_value(const V& v) {
 // A result cell into a member of type T; `column` names it in errors.
 template <typename T>
 T from_value(const Value& v, std::string_view column) {
-  if constexpr (is_optional<T>::value) {
+  if constexpr (infra::describe::is_optional_v<T>) {
     if (is_null(v)) return std::nullopt;
     return from_value<typename T::value_type>(v, column);
   } else {

@@ -37,10 +37,10 @@ enum class Compare { collation, exact };
 template <auto Member>
 class Column {
  public:
-  using row_type = typename member_traits<decltype(Member)>::row;
-  using value_type = typename member_traits<decltype(Member)>::value;
-  static constexpr std::size_t index = member_index<row_type, Member>();
-  static_assert(index != static_cast<std::size_t>(-1),
+  using row_type = typename infra::describe::member_traits<decltype(Member)>::owner;
+  using value_type = typename infra::describe::member_traits<decltype(Member)>::value;
+  static constexpr std::size_t index = infra::describe::member_index<row_type, Member>();
+  static_assert(index != infra::describe::no_member,
                 "this member is not listed in the row's BOOST_DESCRIBE_STRUCT");
   static_assert(SqlColumnType<value_type>, "unsupported column type");
 
@@ -124,7 +124,7 @@ class Column {
     return {quoted() + " = ?", codec::to_value<value_type>(v)};
   }
   Assignment<row_type> operator=(std::nullopt_t) const
-    requires is_optional<value_type>::value
+    requires infra::describe::is_optional_v<value_type>
   {
     return {quoted() + " = ?", std::monostate{}};
   }

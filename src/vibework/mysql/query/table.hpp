@@ -27,6 +27,8 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include "vibework/mysql/query/codec.hpp"
+#include "vibework/infra/describe/names.hpp"
+#include "vibework/infra/describe/traits.hpp"
 
 namespace vibework::mysql {
 
@@ -38,49 +40,20 @@ struct TableNaming {
   std::map<std::string, std::string> overrides;   // member name -> column name
 };
 
-std::string to_camel_case(std::string_view snake);
 // `name` -> "`name`" (backticks doubled inside).
 std::string quote_identifier(std::string_view name);
-
-template <typename Row>
-using described_members = boost::describe::describe_members<Row, boost::describe::mod_public>;
-
-template <typename Row>
-inline constexpr std::size_t column_count = boost::mp11::mp_size<described_members<Row>>::value;
-
-// Index of a member in Row's description, or npos.
-template <typename Row, auto Member>
-consteval std::size_t member_index() {
-  std::size_t index = 0;
-  std::size_t found = static_cast<std::size_t>(-1);
-  boost::mp11::mp_for_each<described_members<Row>>([&](auto d) {
-    if constexpr (std::is_same_v<std::remove_cv_t<decltype(d.pointer)>, decltype(Member)>) {
-      if (d.pointer == Member) found = index;
-    }
-    ++index;
-  });
-  return found;
-}
-
-template <typename M>
-struct member_traits;
-template <typename R, typename T>
-struct member_traits<T R::*> {
-  using row = R;
-  using value = T;
-};
 
 template <typename Row>
 class Table {
  public:
   using row_type = Row;
-  static_assert(column_count<Row> > 0, "describe the row struct with BOOST_DESCRIBE_STRUCT");
+  static_assert(infra::describe::member_count<Row> > 0, "describe the row struct with BOOST_DESCRIBE_STRUCT");
 
   Table(std::string default_name, const TableNaming& naming)
       : name_(naming.table.empty() ? std::move(default_name) : naming.table) {
-    boost::mp11::mp_for_each<described_members<Row>>([&](auto d) {
+    boost::mp11::mp_for_each<infra::describe::public_members<Row>>([&](auto d) {
       std::string member = d.name;
-      std::string column = naming.columns == ColumnNaming::camel_case ? to_camel_case(member) : member;
+      std::string column = naming.columns == ColumnNaming::camel_case ? infra::describe::to_camel_case(member) : member;
       if (auto o = naming.overrides.find(member); o != naming.overrides.end()) column = o->second;
       columns_.push_back(std::move(column));
     });
@@ -114,7 +87,7 @@ class Table {
 // Writes every member of `row` as parameters, in column order.
 template <typename Row>
 void append_row_values(const Row& row, std::vector<Value>& out) {
-  boost::mp11::mp_for_each<described_members<Row>>([&](auto d) {
+  boost::mp11::mp_for_each<infra::describe::public_members<Row>>([&](auto d) {
     using T = std::remove_cvref_t<decltype(row.*d.pointer)>;
     out.push_back(codec::to_value<T>(row.*d.pointer));
   });
@@ -127,7 +100,7 @@ Row take_row(const Table<Row>& table, ResultSet& rs, std::size_t row) {
   Row out{};
   std::size_t i = 0;
   const std::size_t base = row * rs.columns.size();
-  boost::mp11::mp_for_each<described_members<Row>>([&](auto d) {
+  boost::mp11::mp_for_each<infra::describe::public_members<Row>>([&](auto d) {
     using T = std::remove_cvref_t<decltype(out.*d.pointer)>;
     out.*d.pointer = codec::take_value<T>(rs.cells[base + i], table.column_name(i));
     ++i;
@@ -145,7 +118,7 @@ std::vector<Row> read_rows_by_name(const Table<Row>& table, const ResultSet& rs)
   for (std::size_t r = 0; r < rs.row_count(); ++r) {
     Row row{};
     std::size_t i = 0;
-    boost::mp11::mp_for_each<described_members<Row>>([&](auto d) {
+    boost::mp11::mp_for_each<infra::describe::public_members<Row>>([&](auto d) {
       using T = std::remove_cvref_t<decltype(row.*d.pointer)>;
       row.*d.pointer = codec::from_value<T>(rs.cell(r, at[i]), table.column_name(i));
       ++i;
