@@ -21,7 +21,9 @@ void print_table(const infra::ReadinessReport& report) {
                              c.status.latency.count());
     if (!c.status.is_ok()) {
       std::cout << "           error: " << c.status.message << "\n";
-      if (!c.hint.empty()) std::cout << "           try:   " << c.hint << "\n";
+      // The failure's own hint is the more precise one; the check's is the general advice.
+      const auto& hint = c.status.hint.empty() ? c.hint : c.status.hint;
+      if (!hint.empty()) std::cout << "           try:   " << hint << "\n";
     }
   }
   if (report.checks.empty()) std::cout << "(no services registered)\n";

@@ -25,10 +25,11 @@ struct HealthStatus {
   State status = State::error;
   std::chrono::milliseconds latency{0};
   std::string message;  // why it failed; empty when ok
+  std::string hint;     // what to try, when the failure itself says (an infra::Error's hint)
 
-  static HealthStatus ok(std::chrono::milliseconds latency = {}) { return {State::ok, latency, {}}; }
-  static HealthStatus error(std::string message, std::chrono::milliseconds latency = {}) {
-    return {State::error, latency, std::move(message)};
+  static HealthStatus ok(std::chrono::milliseconds latency = {}) { return {State::ok, latency, {}, {}}; }
+  static HealthStatus error(std::string message, std::chrono::milliseconds latency = {}, std::string hint = {}) {
+    return {State::error, latency, std::move(message), std::move(hint)};
   }
   bool is_ok() const noexcept { return status == State::ok; }
 };
@@ -71,7 +72,7 @@ struct ReadinessReport {
 };
 
 // Runs one probe, measuring its latency. Never throws: the deadline becomes "timed out after N
-// ms", an infra::Error its message (and its hint, after "; "), anything else its what().
+// ms", an infra::Error its message and hint, anything else its what().
 // (Arguments by value: a coroutine must own what it reads after its first suspension.)
 awaitable<HealthStatus> run_check(HealthProbe probe, std::chrono::milliseconds timeout, std::string name);
 
