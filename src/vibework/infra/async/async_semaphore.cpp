@@ -63,7 +63,9 @@ void AsyncSemaphore::give_back() noexcept {
       waiters_.grant_front({});  // the permit passes straight to the waiter: in_use_ is unchanged
       return;
     }
-    if (--in_use_ == 0) drain_waiters_.close();
+    if (--in_use_ == 0) {
+      while (!drain_waiters_.empty()) drain_waiters_.grant_front({});
+    }
   } catch (...) {
     // grant_front only posts; if even that fails there is no one to tell
   }
