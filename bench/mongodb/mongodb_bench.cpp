@@ -1,4 +1,4 @@
-// Insert one notification / find one by id: the Model API (coroutines -> SlotLimiter ->
+// Insert one notification / find one by id: the Model API (coroutines -> slot semaphore ->
 // BlockingPool -> pooled client, BSON encode/decode of the struct) against the plain
 // mongo-c-driver in a tight loop (one thread per task, each holding its own pooled client),
 // N concurrent tasks each, alternating rounds in one run. Prints the rates and the ratios.

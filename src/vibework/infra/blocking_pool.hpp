@@ -9,19 +9,14 @@
 // the function must own, or share ownership of, whatever it touches; bound its duration with
 // the driver's own timeouts.
 #include <cstddef>
-#include <exception>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/infra/async/run_on.hpp"
 
 namespace vibework::infra {
 
@@ -38,56 +33,13 @@ class BlockingPool {
   // Waits for queued jobs to finish and joins the threads. Idempotent.
   void join();
 
+  // The function runs on one of the pool's threads; see the top of this file.
   template <typename F>
   auto run(F function) -> awaitable<std::invoke_result_t<F&>> {
-    using R = std::invoke_result_t<F&>;
-    if constexpr (std::is_void_v<R>) {
-      co_await asio::async_initiate<decltype(use_awaitable), void(std::exception_ptr)>(
-          [this](auto handler, F fn) { submit_void(std::move(handler), std::move(fn)); }, use_awaitable,
-          std::move(function));
-    } else {
-      auto result = co_await asio::async_initiate<decltype(use_awaitable),
-                                                  void(std::exception_ptr, std::optional<R>)>(
-          [this](auto handler, F fn) { submit_value<R>(std::move(handler), std::move(fn)); }, use_awaitable,
-          std::move(function));
-      co_return std::move(*result);
-    }
+    return run_on(pool_.get_executor(), std::move(function));
   }
 
  private:
-  template <typename R, typename Handler, typename F>
-  void submit_value(Handler handler, F fn) {
-    auto work = asio::make_work_guard(asio::get_associated_executor(handler));
-    asio::post(pool_, [handler = std::move(handler), fn = std::move(fn), work = std::move(work)]() mutable {
-      std::exception_ptr error;
-      std::optional<R> value;
-      try {
-        value.emplace(fn());
-      } catch (...) {
-        error = std::current_exception();
-      }
-      auto ex = work.get_executor();
-      asio::dispatch(ex, [handler = std::move(handler), error, value = std::move(value)]() mutable {
-        std::move(handler)(error, std::move(value));
-      });
-    });
-  }
-
-  template <typename Handler, typename F>
-  void submit_void(Handler handler, F fn) {
-    auto work = asio::make_work_guard(asio::get_associated_executor(handler));
-    asio::post(pool_, [handler = std::move(handler), fn = std::move(fn), work = std::move(work)]() mutable {
-      std::exception_ptr error;
-      try {
-        fn();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      auto ex = work.get_executor();
-      asio::dispatch(ex, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
-    });
-  }
-
   std::size_t threads_;
   std::string name_;
   asio::thread_pool pool_;

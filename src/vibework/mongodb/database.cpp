@@ -43,7 +43,13 @@ Database::ClientLease::ClientLease(mongoc_client_pool_t* p) : pool(p), client(mo
 Database::ClientLease::~ClientLease() { mongoc_client_pool_push(pool, client); }
 
 Database::Database(Config config, infra::Runtime& runtime)
-    : config_(std::move(config)), blocking_(runtime.blocking()), limiter_(config_.pool_size) {}
+    : config_(std::move(config)),
+      blocking_(runtime.blocking()),
+      limiter_(config_.pool_size,
+               {"mongodb", "a connection to " + config_.address,
+                "raise MONGODB_POOL_SIZE (or maxPoolSize in MONGODB_URI), or look for slow queries",
+                "the MongoDB client for " + config_.address + " is shut down",
+                "the service is stopping; retry on another instance"}) {}
 
 Database::~Database() {
   // stop() is the graceful path; this only guards against a component dropped while calls

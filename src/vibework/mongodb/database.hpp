@@ -1,7 +1,7 @@
 #pragma once
 // Database: the MongoDB component. Owns the driver instance and one mongoc_client_pool_t for
 // the database named in MONGODB_URI; runs every blocking driver call on the runtime's
-// BlockingPool with a slot from its SlotLimiter; ensures declared indexes at start and offers
+// BlockingPool with a slot from its AsyncSemaphore; ensures declared indexes at start and offers
 // the "mongodb" health check.
 //
 //   auto db = lifecycle.add(std::make_shared<mongodb::Database>(config.get<mongodb::Config>(), runtime));
@@ -24,7 +24,7 @@
 #include "vibework/mongodb/collection.hpp"
 #include "vibework/mongodb/driver_instance.hpp"
 #include "vibework/mongodb/index_spec.hpp"
-#include "vibework/mongodb/slot_limiter.hpp"
+#include "vibework/infra/async/async_semaphore.hpp"
 #include "vibework/infra/timeout.hpp"
 
 namespace vibework::infra {
@@ -83,7 +83,7 @@ class Database final : public infra::Component {
   // (TimeoutError naming `what`).
   template <typename F>
   auto run(std::string what, F fn) -> awaitable<std::invoke_result_t<F&, mongoc_client_t*>> {
-    auto slot = co_await limiter_.acquire(config_.acquire_timeout, config_.address);
+    auto slot = co_await limiter_.acquire(config_.acquire_timeout);
     // Read under the slot: stop() destroys the pool only after every slot is back.
     mongoc_client_pool_t* pool = pool_.load(std::memory_order_acquire);
     if (pool == nullptr) throw_not_started();
@@ -113,7 +113,7 @@ class Database final : public infra::Component {
   DriverInstance driver_;  // first: destroyed after the pool
   Config config_;
   infra::BlockingPool& blocking_;
-  SlotLimiter limiter_;
+  infra::AsyncSemaphore limiter_;  // maxPoolSize slots: see docs/mongodb.md
   std::atomic<mongoc_client_pool_t*> pool_{nullptr};  // owned; created by start(), destroyed by stop()
   std::mutex declared_mutex_;
   std::vector<CollectionIndexes> declared_;

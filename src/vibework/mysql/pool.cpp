@@ -5,18 +5,16 @@
 #include <atomic>
 #include <deque>
 #include <exception>
-#include <list>
 #include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/system/system_error.hpp>
 #include <fmt/format.h>
 
+#include "vibework/infra/async/waiter_queue.hpp"
 #include "vibework/infra/errors.hpp"
 
 namespace vibework::mysql {
@@ -34,23 +32,15 @@ struct Pool::Slot {
 namespace {
 using SlotPtr = std::unique_ptr<Pool::Slot>;
 
-// What a queued acquire is handed: a connection, or the right to open one.
-struct Waiter {
-  Waiter(const asio::any_io_executor& ex, const asio::execution_context* ctx) : executor(ex), context(ctx), timer(ex) {}
-  asio::any_io_executor executor;
-  const asio::execution_context* context;  // the waiter's io_context: connections bound there are preferred
-  asio::steady_timer timer;                 // touched only on `executor`
-  SlotPtr connection;                       // granted under the lock
-  bool slot = false;                        // granted: may open a new connection
-  bool closed = false;                      // the pool closed while waiting
-  bool connect_only = false;  // waiting is off: wait for a connect slot, never for a busy connection
-  bool rejected = false;      // connect_only and the pool filled up
+// What a queued acquire is handed: a connection, or the right to open one, or (waiting is off:
+// it only waited for a connect slot, never for a busy connection) a refusal.
+struct Grant {
+  SlotPtr connection;
+  bool slot = false;
+  bool rejected = false;  // the pool filled up meanwhile
 };
-
-void wake(const std::shared_ptr<Waiter>& w) {
-  // expires_at(min) wakes a pending wait and makes a wait that has not started yet return at once.
-  asio::post(w->executor, [w] { w->timer.expires_at(SteadyClock::time_point::min()); });
-}
+// Queued acquires; each names its io_context: connections bound there are preferred.
+using Waiters = infra::WaiterQueue<Grant, const asio::execution_context*>;
 
 // The idle connections bound to one io_context. Its own thread takes the mutex on every
 // acquire and return; other threads only when they run out (steal) or the pool closes.
@@ -72,7 +62,7 @@ struct Pool::State {
 
   // Everything else: opening, waiting, closing, counters.
   mutable std::mutex mutex;
-  std::list<std::shared_ptr<Waiter>> waiters;
+  Waiters waiters{mutex};
   std::atomic<std::size_t> waiting{0};  // acquires in the slow path or queued; read by give_back without the lock
   std::atomic<bool> closing{false};
   std::size_t open = 0;  // includes connections being opened
@@ -147,20 +137,19 @@ struct Pool::State {
   void dispatch_locked(std::vector<SlotPtr>& stale) {
     const auto now = SteadyClock::now();
     while (!waiters.empty()) {
-      auto& w = waiters.front();
-      if (SlotPtr s = take_any_locked(find_shard(w->context), now, stale)) {
-        w->connection = std::move(s);
+      Grant grant;
+      if (SlotPtr s = take_any_locked(find_shard(waiters.front_need()), now, stale)) {
+        grant.connection = std::move(s);
       } else if (open < config.connection_limit && connecting < kMaxConcurrentConnects) {
         ++open;
         ++connecting;
-        w->slot = true;
-      } else if (w->connect_only && open >= config.connection_limit) {
-        w->rejected = true;
+        grant.slot = true;
+      } else if (!config.wait_for_connections && open >= config.connection_limit) {
+        grant.rejected = true;
       } else {
         break;
       }
-      wake(w);
-      waiters.pop_front();
+      waiters.grant_front(std::move(grant));
     }
     waiting.store(waiters.size(), std::memory_order_seq_cst);
   }
@@ -338,7 +327,8 @@ awaitable<Pool::Lease> Pool::acquire() {
     std::vector<SlotPtr> stale;
     SlotPtr conn = st.take_from(home, now, stale);  // the fast path: this thread's own list
     bool slot = false;
-    std::shared_ptr<Waiter> waiter;
+    Waiters::Ticket ticket;
+    bool queued = false;
     if (!conn || !stale.empty()) {
       std::lock_guard lock(st.mutex);
       st.forget_stale_locked(stale.size());
@@ -369,9 +359,9 @@ awaitable<Pool::Lease> Pool::acquire() {
                 "{} connections busy and the wait queue is full ({} waiting, MYSQL_QUEUE_LIMIT)",
                 cfg.connection_limit, st.waiters.size()));
           } else {
-            waiter = std::make_shared<Waiter>(ex, ctx);
-            waiter->connect_only = !cfg.wait_for_connections;
-            st.waiters.push_back(waiter);
+            if (!started) started = now;
+            ticket = st.waiters.push(ex, *started + cfg.acquire_timeout, ctx);
+            queued = true;
           }
         }
         st.waiting.store(st.waiters.size(), std::memory_order_seq_cst);
@@ -379,37 +369,37 @@ awaitable<Pool::Lease> Pool::acquire() {
     }
     State::close_all(stale);
 
-    if (waiter) {
-      if (!started) started = now;
-      const auto deadline = *started + cfg.acquire_timeout;
-      boost::system::error_code ec;
-      waiter->timer.expires_at(deadline);
-      co_await waiter->timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (queued) {
+      std::optional<Waiters::Outcome> outcome;
+      std::exception_ptr cancelled;  // the caller was cancelled while queued
+      try {
+        outcome = co_await st.waiters.wait(std::move(ticket));
+      } catch (...) {
+        cancelled = std::current_exception();
+      }
       {
         std::lock_guard lock(st.mutex);
-        if (waiter->connection) {
-          conn = std::move(waiter->connection);
-        } else if (waiter->slot) {
-          slot = true;
-        } else {
-          st.waiters.remove(waiter);
-          st.waiting.store(st.waiters.size(), std::memory_order_seq_cst);
-          if (waiter->rejected) {
-            st.throw_exhausted(fmt::format("{} of {} connections busy and MYSQL_WAIT_FOR_CONNECTIONS=false", st.open,
-                                           cfg.connection_limit));
-          }
-          if (waiter->closed || st.closing.load(std::memory_order_relaxed)) {
-            throw UnavailableError("mysql", "the connection pool closed while waiting for a connection");
-          }
-          if (SteadyClock::now() >= deadline) {
-            st.throw_exhausted(fmt::format(
-                "waited {} ms for one of {}",
-                std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - *started).count(),
-                cfg.connection_limit));
-          }
-          if (ec == asio::error::operation_aborted) throw boost::system::system_error(ec);  // caller cancelled
-          continue;  // spurious wake: queue again
+        st.waiting.store(st.waiters.size(), std::memory_order_seq_cst);
+        if (cancelled) std::rethrow_exception(cancelled);
+        if (outcome->how == infra::Woken::granted && outcome->grant->rejected) {
+          st.throw_exhausted(fmt::format("{} of {} connections busy and MYSQL_WAIT_FOR_CONNECTIONS=false", st.open,
+                                         cfg.connection_limit));
         }
+        if (outcome->how == infra::Woken::closed ||
+            (outcome->how == infra::Woken::timed_out && st.closing.load(std::memory_order_relaxed))) {
+          throw UnavailableError("mysql", "the connection pool closed while waiting for a connection");
+        }
+        if (outcome->how == infra::Woken::timed_out) {
+          st.throw_exhausted(fmt::format(
+              "waited {} ms for one of {}",
+              std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - *started).count(),
+              cfg.connection_limit));
+        }
+      }
+      if (outcome->grant->connection) {
+        conn = std::move(outcome->grant->connection);
+      } else {
+        slot = true;
       }
       now = SteadyClock::now();
     }
@@ -465,15 +455,12 @@ awaitable<Pool::Lease> Pool::acquire() {
 
 awaitable<void> Pool::close(std::chrono::milliseconds drain) {
   State& st = *state_;
-  std::list<std::shared_ptr<Waiter>> waiters;
   {
     std::lock_guard lock(st.mutex);
     st.closing.store(true, std::memory_order_release);
-    waiters.swap(st.waiters);
+    st.waiters.close();
     st.waiting.store(0, std::memory_order_seq_cst);
-    for (auto& w : waiters) w->closed = true;
   }
-  for (auto& w : waiters) wake(w);
 
   // Let in-flight queries finish: leases come back and are closed by give_back.
   asio::steady_timer tick(co_await asio::this_coro::executor);

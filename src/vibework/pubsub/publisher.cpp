@@ -6,7 +6,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/array.hpp>
@@ -14,10 +13,11 @@
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
+#include "vibework/infra/async/completion.hpp"
+#include "vibework/infra/async/waiter_queue.hpp"
 #include "vibework/infra/errors.hpp"
-#include "vibework/pubsub/rest_client.hpp"
-#include "vibework/pubsub/completion.hpp"
 #include "vibework/pubsub/credentials.hpp"
+#include "vibework/pubsub/rest_client.hpp"
 
 namespace vibework::pubsub {
 
@@ -37,13 +37,16 @@ PublisherOptions PublisherOptions::from(const pubsub::Config& c) {
 namespace {
 constexpr std::size_t max_message_bytes = 10 * 1000 * 1000;
 
-using Done = std::function<void(std::exception_ptr, std::string)>;
-using Wake = std::function<void()>;
-
 struct Item {
   std::string json;  // {"data":"...","attributes":{...}}
-  Done done;
+  std::unique_ptr<infra::Completion<std::string>> done;  // the publish() awaiting the message id
 };
+
+// publish() calls waiting for room, each with the bytes it needs; flush() calls waiting for
+// nothing to be outstanding. Neither wait has a deadline.
+using CapacityWaiters = infra::WaiterQueue<std::monostate, std::size_t>;
+using FlushWaiters = infra::WaiterQueue<>;
+constexpr auto no_deadline = CapacityWaiters::Clock::time_point::max();
 
 struct Batch {
   explicit Batch(std::string path) : topic_path(std::move(path)) {}
@@ -68,8 +71,8 @@ struct Publisher::Impl : std::enable_shared_from_this<Publisher::Impl> {
   std::unordered_map<std::string, std::shared_ptr<Batch>> open;
   std::size_t outstanding_messages = 0;
   std::size_t outstanding_bytes = 0;
-  std::vector<Wake> capacity_waiters;
-  std::vector<Wake> flush_waiters;
+  CapacityWaiters capacity_waiters{mutex};  // granted in arrival order, room reserved for them
+  FlushWaiters flush_waiters{mutex};
   PublisherStats counters;
 
   std::string new_message_id() {
@@ -154,24 +157,29 @@ struct Publisher::Impl : std::enable_shared_from_this<Publisher::Impl> {
       error = std::current_exception();
     }
     for (std::size_t i = 0; i < batch->items.size(); ++i) {
-      batch->items[i].done(error, error ? std::string() : std::move(ids[i]));
+      batch->items[i].done->complete(error, error ? std::string() : std::move(ids[i]));
     }
     self->release(*batch, error == nullptr);
   }
 
+  // Under the lock: room for one more message of `bytes`.
+  void reserve(std::size_t bytes) {
+    ++outstanding_messages;
+    outstanding_bytes += bytes;
+  }
+
   void release(const Batch& batch, bool ok) {
-    std::vector<Wake> wake_capacity, wake_flush;
-    {
-      std::lock_guard lock(mutex);
-      outstanding_messages -= batch.items.size();
-      outstanding_bytes -= std::min(outstanding_bytes, batch.bytes);
-      ++counters.requests;
-      (ok ? counters.published : counters.failed) += batch.items.size();
-      wake_capacity.swap(capacity_waiters);
-      if (outstanding_messages == 0) wake_flush.swap(flush_waiters);
+    std::lock_guard lock(mutex);
+    outstanding_messages -= batch.items.size();
+    outstanding_bytes -= std::min(outstanding_bytes, batch.bytes);
+    ++counters.requests;
+    (ok ? counters.published : counters.failed) += batch.items.size();
+    // The freed room goes to the waiters in arrival order, reserved before they resume.
+    while (!capacity_waiters.empty() && fits(capacity_waiters.front_need())) {
+      reserve(capacity_waiters.front_need());
+      capacity_waiters.grant_front({});
     }
-    for (auto& w : wake_capacity) w();
-    for (auto& w : wake_flush) w();
+    while (outstanding_messages == 0 && !flush_waiters.empty()) flush_waiters.grant_front({});
   }
 };
 
@@ -209,47 +217,35 @@ awaitable<std::string> Publisher::publish(std::string topic, std::string data, A
   }
   const std::size_t bytes = item_json.size();
 
-  // Flow control: reserve room for this message before it is accepted.
-  for (;;) {
-    {
-      std::lock_guard lock(impl->mutex);
-      if (impl->fits(bytes)) {
-        ++impl->outstanding_messages;
-        impl->outstanding_bytes += bytes;
-        break;
-      }
-      if (impl->options.flow_control == pubsub::PublishFlowControl::fail) {
-        throw infra::PoolExhaustedError(
-            "pubsub",
-            fmt::format("publisher flow control: {} messages / {} bytes are waiting for the server (limits {} / {})",
-                        impl->outstanding_messages, impl->outstanding_bytes, impl->options.max_outstanding_messages,
-                        impl->options.max_outstanding_bytes),
-            "the server is slow or unreachable; raise PUBSUB_PUBLISH_MAX_OUTSTANDING_MESSAGES/_BYTES or publish less");
-      }
-    }
-    co_await asio::async_initiate<decltype(use_awaitable), void()>(
-        // Raw pointers only: GCC 12 destroys lambda temporaries in a co_await expression twice.
-        [self = impl.get(), bytes](auto handler) {
-          auto wake = detail::share_handler<>(std::move(handler));
-          std::unique_lock lock(self->mutex);
-          if (self->fits(bytes)) {
-            lock.unlock();
-            wake();
-          } else {
-            self->capacity_waiters.push_back(std::move(wake));
-          }
-        },
-        use_awaitable);
-  }
-
+  // Flow control: reserve room for this message before it is accepted, behind earlier waiters.
   auto ex = co_await asio::this_coro::executor;
+  CapacityWaiters::Ticket ticket;
+  bool queued = false;
+  {
+    std::lock_guard lock(impl->mutex);
+    if (impl->capacity_waiters.empty() && impl->fits(bytes)) {
+      impl->reserve(bytes);
+    } else if (impl->options.flow_control == pubsub::PublishFlowControl::fail) {
+      throw infra::PoolExhaustedError(
+          "pubsub",
+          fmt::format("publisher flow control: {} messages / {} bytes are waiting for the server (limits {} / {})",
+                      impl->outstanding_messages, impl->outstanding_bytes, impl->options.max_outstanding_messages,
+                      impl->options.max_outstanding_bytes),
+          "the server is slow or unreachable; raise PUBSUB_PUBLISH_MAX_OUTSTANDING_MESSAGES/_BYTES or publish less");
+    } else {
+      ticket = impl->capacity_waiters.push(ex, no_deadline, bytes);
+      queued = true;
+    }
+  }
+  // No deadline and never closed: this wait ends granted, its room reserved by release().
+  if (queued) co_await impl->capacity_waiters.wait(std::move(ticket));
+
   const std::string topic_path = impl->client.topic_path(topic);
-  co_return co_await asio::async_initiate<decltype(use_awaitable), void(std::exception_ptr, std::string)>(
-      [self = impl.get(), ex = &ex, &topic_path, &item_json](auto handler) {
-        self->enqueue(*ex, topic_path,
-                      Item{std::move(item_json), detail::share_handler<std::exception_ptr, std::string>(std::move(handler))});
-      },
-      use_awaitable);
+  // Raw pointers and references only: GCC 12 destroys lambda temporaries in a co_await twice.
+  auto accept = [self = impl.get(), &ex, &topic_path, &item_json](std::unique_ptr<infra::Completion<std::string>> done) {
+    self->enqueue(ex, topic_path, Item{std::move(item_json), std::move(done)});
+  };
+  co_return co_await infra::suspend_into<std::string>(std::move(accept));
 }
 
 awaitable<void> Publisher::flush() {
@@ -262,18 +258,13 @@ awaitable<void> Publisher::flush() {
     impl->open.clear();
   }
   for (auto& b : batches) impl->spawn_send(ex, std::move(b));
-  co_await asio::async_initiate<decltype(use_awaitable), void()>(
-      [self = impl.get()](auto handler) {
-        auto wake = detail::share_handler<>(std::move(handler));
-        std::unique_lock lock(self->mutex);
-        if (self->outstanding_messages == 0) {
-          lock.unlock();
-          wake();
-        } else {
-          self->flush_waiters.push_back(std::move(wake));
-        }
-      },
-      use_awaitable);
+  FlushWaiters::Ticket ticket;
+  {
+    std::lock_guard lock(impl->mutex);
+    if (impl->outstanding_messages == 0) co_return;
+    ticket = impl->flush_waiters.push(ex, no_deadline);
+  }
+  co_await impl->flush_waiters.wait(std::move(ticket));
 }
 
 }  // namespace vibework::pubsub

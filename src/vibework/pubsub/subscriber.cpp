@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "vibework/infra/async/run_on.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/pubsub/rest_client.hpp"
 #include "vibework/pubsub/credentials.hpp"
@@ -377,7 +378,8 @@ void Subscriber::start() {
 awaitable<void> Subscriber::stop() {
   auto impl = impl_;
   try {
-    co_await asio::co_spawn(impl->ex, Impl::stop(impl), use_awaitable);
+    auto stop_there = [impl] { return Impl::stop(impl); };
+    co_await infra::run_on(impl->ex, std::move(stop_there));
   } catch (const std::exception& e) {
     spdlog::error("pubsub: stopping the subscriber for {} failed: {}", impl->path, e.what());
   }

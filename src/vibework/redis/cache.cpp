@@ -4,13 +4,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "vibework/redis/completion.hpp"
+#include "vibework/infra/async/completion.hpp"
 
 namespace vibework::redis {
 
 // One load in progress for one key. Guarded by Cache::mutex_ (except `invalidated`).
 struct Cache::Flight {
-  std::vector<std::unique_ptr<detail::Completion<std::optional<std::string>>>> waiters;
+  std::vector<std::unique_ptr<infra::Completion<std::optional<std::string>>>> waiters;
   bool finished = false;
   std::optional<std::string> result;
   std::exception_ptr error;
@@ -38,7 +38,7 @@ awaitable<std::optional<std::string>> Cache::load_json(std::string key, std::chr
   }
   if (!leader) {
     coalesced_.fetch_add(1, std::memory_order_relaxed);
-    auto wait_for_leader = [&](std::unique_ptr<detail::Completion<std::optional<std::string>>> done) {
+    auto wait_for_leader = [&](std::unique_ptr<infra::Completion<std::optional<std::string>>> done) {
       std::unique_lock lock(mutex_);
       if (!flight->finished) {
         flight->waiters.push_back(std::move(done));
@@ -47,7 +47,7 @@ awaitable<std::optional<std::string>> Cache::load_json(std::string key, std::chr
       lock.unlock();
       done->complete(flight->error, flight->result);
     };
-    co_return co_await detail::suspend_into<std::optional<std::string>>(std::move(wait_for_leader));
+    co_return co_await infra::suspend_into<std::optional<std::string>>(std::move(wait_for_leader));
   }
 
   std::optional<std::string> result;
@@ -57,7 +57,7 @@ awaitable<std::optional<std::string>> Cache::load_json(std::string key, std::chr
   } catch (...) {
     error = std::current_exception();
   }
-  std::vector<std::unique_ptr<detail::Completion<std::optional<std::string>>>> waiters;
+  std::vector<std::unique_ptr<infra::Completion<std::optional<std::string>>>> waiters;
   {
     std::lock_guard lock(mutex_);
     flights_.erase(full);

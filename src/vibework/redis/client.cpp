@@ -8,7 +8,8 @@
 
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/lifecycle.hpp"
-#include "vibework/redis/completion.hpp"
+#include "vibework/infra/async/completion.hpp"
+#include "vibework/infra/async/run_on.hpp"
 #include "vibework/redis/connection.hpp"
 #include "vibework/redis/subscriber.hpp"
 #include "vibework/infra/runtime.hpp"
@@ -31,13 +32,6 @@ ConnectionOptions connection_options(const redis::Config& c, std::size_t index) 
   o.offline_wait = c.offline_wait;
   o.name = fmt::format("redis#{}", index);
   return o;
-}
-
-// Runs `make()` (an awaitable factory) on `ex`, resuming the caller on its own executor.
-template <typename Make>
-auto on_executor(const Connection::Executor& ex, Make make) -> decltype(make()) {
-  if (ex.running_in_this_thread()) co_return co_await make();
-  co_return co_await asio::co_spawn(ex, std::move(make), use_awaitable);
 }
 
 awaitable<Reply> awaitable_value(Reply r) { co_return r; }
@@ -80,13 +74,13 @@ awaitable<void> Client::connect_all() {
     // (GCC 12: lambdas with captures that own something must not be temporaries inside a
     // co_await expression, or they are destroyed twice; name them first.)
     auto wait = [c, limit = config_.connect_timeout]() { return c->wait_connected(limit); };
-    const bool up = co_await on_executor(c->executor(), std::move(wait));
+    const bool up = co_await infra::run_on(c->executor(), std::move(wait));
     if (!up) {
       // Ask the connection for its reason (the last connect error) via a command that fails fast.
       auto ping_for_reason = [c]() -> awaitable<void> {
         co_await c->execute(std::move(Pipeline().ping()).take_bytes());
       };
-      co_await on_executor(c->executor(), std::move(ping_for_reason));
+      co_await infra::run_on(c->executor(), std::move(ping_for_reason));
     }
   }
   co_await ping();
@@ -107,10 +101,10 @@ awaitable<void> Client::stop() {
   try {
     auto sub = subscriber_;
     auto close_subscriber = [sub] { return sub->close(); };
-    co_await on_executor(sub->executor(), std::move(close_subscriber));
+    co_await infra::run_on(sub->executor(), std::move(close_subscriber));
     for (auto& c : connections_) {
       auto close_connection = [c] { return c->close(); };
-      co_await on_executor(c->executor(), std::move(close_connection));
+      co_await infra::run_on(c->executor(), std::move(close_connection));
     }
   } catch (const std::exception& e) {
     spdlog::warn("redis: error while closing: {}", e.what());
@@ -141,21 +135,21 @@ std::shared_ptr<Connection>& Client::pick() {
 awaitable<Reply> Client::run(std::string bytes, std::uint32_t replies) {
   auto& conn = pick();
   if (conn->executor().running_in_this_thread()) {
-    auto submit_here = [&](std::unique_ptr<detail::Completion<Reply>> done) {
+    auto submit_here = [&](std::unique_ptr<infra::Completion<Reply>> done) {
       conn->submit(bytes, replies, std::move(done));
     };
-    co_return co_await detail::suspend_into<Reply>(std::move(submit_here));
+    co_return co_await infra::suspend_into<Reply>(std::move(submit_here));
   }
   // Another thread owns the connection: hand the command over; the completion posts the
   // reply back to this coroutine's executor.
   // (Lambdas are named locals, never temporaries inside a co_await: GCC 12 destroys such
   // temporaries twice.)
-  auto hand_over = [c = conn, &bytes, replies](std::unique_ptr<detail::Completion<Reply>> done) mutable {
+  auto hand_over = [c = conn, &bytes, replies](std::unique_ptr<infra::Completion<Reply>> done) mutable {
     asio::post(c->executor(), [c, b = std::move(bytes), replies, d = std::move(done)]() mutable {
       c->submit(b, replies, std::move(d));
     });
   };
-  co_return co_await detail::suspend_into<Reply>(std::move(hand_over));
+  co_return co_await infra::suspend_into<Reply>(std::move(hand_over));
 }
 
 
@@ -378,7 +372,7 @@ awaitable<Subscription> Client::add_subscription(bool pattern, std::string name,
   auto add = [sub, pattern, n = std::move(name), h = std::move(handler)]() mutable {
     return sub->add(pattern, std::move(n), std::move(h));
   };
-  const std::uint64_t id = co_await on_executor(sub->executor(), std::move(add));
+  const std::uint64_t id = co_await infra::run_on(sub->executor(), std::move(add));
   co_return Subscription(sub, id);
 }
 
@@ -412,7 +406,7 @@ awaitable<void> Subscription::unsubscribe() {
   const auto id = std::exchange(id_, 0);
   if (!s) co_return;
   auto remove = [s, id] { return s->remove(id); };
-  co_await on_executor(s->executor(), std::move(remove));
+  co_await infra::run_on(s->executor(), std::move(remove));
 }
 
 }  // namespace vibework::redis

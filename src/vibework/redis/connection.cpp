@@ -266,7 +266,7 @@ awaitable<Reply> Connection::execute(std::string bytes, std::uint32_t replies) {
   auto submit_here = [this, &bytes, replies](std::unique_ptr<ReplyCompletion> done) {
     submit(bytes, replies, std::move(done));
   };
-  co_return co_await detail::suspend_into<Reply>(std::move(submit_here));
+  co_return co_await infra::suspend_into<Reply>(std::move(submit_here));
 }
 
 void Connection::enqueue(std::string_view bytes, std::uint32_t replies, std::unique_ptr<ReplyCompletion> done) {
@@ -417,7 +417,7 @@ awaitable<void> Connection::close() {
       try {
         const std::string quit = encode({"QUIT"});
         auto send_quit = [this, &quit](std::unique_ptr<ReplyCompletion> done) { enqueue(quit, 1, std::move(done)); };
-        co_await detail::suspend_into<Reply>(std::move(send_quit));
+        co_await infra::suspend_into<Reply>(std::move(send_quit));
       } catch (const std::exception& e) {
         spdlog::debug("{}: QUIT failed: {}", options_.name, e.what());
       }

@@ -31,9 +31,9 @@
 
 #include "vibework/infra/asio.hpp"
 #include "vibework/infra/async/backoff.hpp"
+#include "vibework/infra/async/completion.hpp"
 #include "vibework/infra/async/deadline_sweep.hpp"
 #include "vibework/infra/errors.hpp"
-#include "vibework/redis/completion.hpp"
 #include "vibework/redis/protocol.hpp"
 #include "vibework/redis/reply.hpp"
 
@@ -65,7 +65,7 @@ struct ConnectionOptions {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Executor = asio::io_context::executor_type;
-  using ReplyCompletion = detail::Completion<Reply>;
+  using ReplyCompletion = infra::Completion<Reply>;
 
   Connection(Executor ex, ConnectionOptions options);
   ~Connection();

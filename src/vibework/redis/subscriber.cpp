@@ -10,7 +10,7 @@ namespace vibework::redis {
 
 namespace {
 // For commands whose reply nobody awaits (re-subscribing after a reconnect, keep-alive).
-class LogFailure final : public detail::Completion<Reply> {
+class LogFailure final : public infra::Completion<Reply> {
  public:
   explicit LogFailure(std::string what) : what_(std::move(what)) {}
   void complete(std::exception_ptr error, Reply reply) override {
