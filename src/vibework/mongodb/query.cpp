@@ -89,12 +89,4 @@ Document Update::to_bson() const {
   return out;
 }
 
-Document sort_document(const std::vector<SortKey>& sort) {
-  Document doc;
-  for (const auto& key : sort) {
-    bson_append_int32(doc.get(), key.name.data(), static_cast<int>(key.name.size()), key.direction < 0 ? -1 : 1);
-  }
-  return doc;
-}
-
 }  // namespace vibework::mongodb

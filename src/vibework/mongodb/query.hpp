@@ -19,6 +19,7 @@
 
 #include "vibework/mongodb/codec.hpp"
 #include "vibework/mongodb/document.hpp"
+#include "vibework/mongodb/find_options.hpp"
 
 namespace vibework::mongodb {
 
@@ -59,19 +60,6 @@ class Filter {
  private:
   explicit Filter(Document doc) : doc_(std::move(doc)) {}
   Document doc_;
-};
-
-struct SortKey {
-  std::string name{};
-  int direction = 1;  // 1 ascending, -1 descending
-};
-
-struct FindOptions {
-  std::vector<SortKey> sort{};
-  std::int64_t limit = 0;  // 0 = no limit
-  std::int64_t skip = 0;
-  // Only for find_raw(); the typed finds project themselves (find_as<View> asks for View's fields).
-  std::optional<Document> projection{};
 };
 
 template <auto Member>
@@ -189,7 +177,5 @@ Document projection_of() {
   for (const auto& name : wire_names<View>()) bson_append_int32(doc.get(), name.data(), static_cast<int>(name.size()), 1);
   return doc;
 }
-
-Document sort_document(const std::vector<SortKey>& sort);
 
 }  // namespace vibework::mongodb
