@@ -1,5 +1,7 @@
 #include "vibework/mongodb/query.hpp"
 
+#include <bson/bson.h>
+
 namespace vibework::mongodb {
 
 namespace {

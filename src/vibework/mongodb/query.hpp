@@ -33,10 +33,9 @@ class Filter {
   template <typename T>
   static Filter compare(const std::string& name, std::string_view op, const T& value) {
     Document doc;
-    bson_t inner;
-    bson_append_document_begin(doc.get(), name.data(), static_cast<int>(name.size()), &inner);
-    append(&inner, op, value);
-    bson_append_document_end(doc.get(), &inner);
+    detail::ChildWriter inner(doc.get(), name, detail::ChildWriter::Kind::document);
+    append(inner.get(), op, value);
+    inner.end();
     return Filter(std::move(doc));
   }
 
@@ -129,7 +128,7 @@ class Update {
   }
   template <auto M>
   Update& unset(Field<M> field) {
-    bson_append_utf8(unset_.get(), field.name().data(), static_cast<int>(field.name().size()), "", 0);
+    detail::put_utf8(unset_.get(), field.name(), "");
     return *this;
   }
   template <auto M>
@@ -174,7 +173,7 @@ Update inc(Field<M> field, const typename Field<M>::Compare& by) {
 template <DescribedStruct View>
 Document projection_of() {
   Document doc;
-  for (const auto& name : wire_names<View>()) bson_append_int32(doc.get(), name.data(), static_cast<int>(name.size()), 1);
+  for (const auto& name : wire_names<View>()) detail::put_int32(doc.get(), name, 1);
   return doc;
 }
 
