@@ -29,8 +29,8 @@
   struct Doc##Fields {                                                     \
     BOOST_PP_SEQ_FOR_EACH(VIBEWORK_MONGODB_DETAIL_FIELD, Doc, seq)         \
   };                                                                       \
-  /* Found by argument-dependent lookup: how Model finds the fields (never defined). */ \
-  Doc##Fields vibework_mongodb_fields(const Doc*);
+  /* Found by argument-dependent lookup: how Model finds the fields. */ \
+  inline Doc##Fields vibework_mongodb_fields(const Doc*) { return {}; }
 
 #define VIBEWORK_MONGODB_DETAIL_FIELD(r, Doc, m) \
   static constexpr ::vibework::mongodb::Field<&Doc::VIBEWORK_DETAIL_MEMBER_NAME(m)> VIBEWORK_DETAIL_MEMBER_NAME(m){};
