@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <bson/bson.h>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
@@ -33,14 +35,7 @@ DocumentDecodeError::DocumentDecodeError(std::string collection, std::string id,
       field_(std::move(field)) {}
 
 namespace detail {
-
-void DecodeContext::fail(const std::string& problem) const {
-  throw DocumentDecodeError(std::string(collection), id, path, problem);
-}
-
-void DecodeContext::wrong_type(const bson_iter_t& it, std::string_view expected) const {
-  fail("is " + std::string(type_name(bson_iter_type(&it))) + ", expected " + std::string(expected));
-}
+namespace {
 
 std::string_view type_name(bson_type_t type) {
   switch (type) {
@@ -63,6 +58,18 @@ std::string_view type_name(bson_type_t type) {
   }
 }
 
+const bson_iter_t& raw(const BsonIter& it) { return *static_cast<const bson_iter_t*>(it.raw()); }
+
+}  // namespace
+
+void DecodeContext::fail(const std::string& problem) const {
+  throw DocumentDecodeError(std::string(collection), id, path, problem);
+}
+
+void DecodeContext::wrong_type(const BsonIter& iter, std::string_view expected) const {
+  fail("is " + std::string(type_name(bson_iter_type(&raw(iter)))) + ", expected " + std::string(expected));
+}
+
 std::string describe_id(const bson_t* doc) {
   bson_iter_t it;
   if (!bson_iter_init_find(&it, doc, "_id")) return "(without _id)";
@@ -77,11 +84,8 @@ void throw_out_of_range(std::string_view key, std::string_view type) {
   throw infra::InvalidArgumentError("mongodb", "value of '" + std::string(key) + "' does not fit in " + std::string(type));
 }
 
-std::int64_t to_millis(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-std::int64_t read_integer(const bson_iter_t& it, DecodeContext& ctx) {
+std::int64_t read_integer(const BsonIter& iter, DecodeContext& ctx) {
+  const bson_iter_t& it = raw(iter);
   switch (bson_iter_type(&it)) {
     case BSON_TYPE_INT32: return bson_iter_int32(&it);
     case BSON_TYPE_INT64: return bson_iter_int64(&it);
@@ -91,16 +95,17 @@ std::int64_t read_integer(const bson_iter_t& it, DecodeContext& ctx) {
       if (std::trunc(d) != d || std::fabs(d) > 9.007199254740992e15) ctx.fail("is a non-integral double, expected an integer");
       return static_cast<std::int64_t>(d);
     }
-    default: ctx.wrong_type(it, "an integer");
+    default: ctx.wrong_type(iter, "an integer");
   }
 }
 
-double read_double(const bson_iter_t& it, DecodeContext& ctx) {
+double read_double(const BsonIter& iter, DecodeContext& ctx) {
+  const bson_iter_t& it = raw(iter);
   switch (bson_iter_type(&it)) {
     case BSON_TYPE_DOUBLE: return bson_iter_double(&it);
     case BSON_TYPE_INT32: return bson_iter_int32(&it);
     case BSON_TYPE_INT64: return static_cast<double>(bson_iter_int64(&it));
-    default: ctx.wrong_type(it, "a number");
+    default: ctx.wrong_type(iter, "a number");
   }
 }
 
@@ -147,7 +152,8 @@ void append_json(bson_t* out, std::string_view key, const boost::json::value& va
   }
 }
 
-boost::json::value read_json(const bson_iter_t& it, DecodeContext& ctx) {
+boost::json::value read_json(const BsonIter& iter, DecodeContext& ctx) {
+  const bson_iter_t& it = raw(iter);
   switch (bson_iter_type(&it)) {
     case BSON_TYPE_NULL:
     case BSON_TYPE_UNDEFINED: return nullptr;
@@ -165,26 +171,24 @@ boost::json::value read_json(const bson_iter_t& it, DecodeContext& ctx) {
     case BSON_TYPE_OID: return boost::json::string(ObjectId::from_bytes(bson_iter_oid(&it)->bytes).to_string());
     case BSON_TYPE_ARRAY: {
       boost::json::array out;
-      bson_iter_t child;
-      bson_iter_recurse(&it, &child);
-      while (bson_iter_next(&child)) {
-        PathGuard guard(ctx, bson_iter_key(&child));
+      BsonIter child = iter.children();
+      while (child.next()) {
+        PathGuard guard(ctx, child.key());
         out.push_back(read_json(child, ctx));
       }
       return out;
     }
     case BSON_TYPE_DOCUMENT: {
       boost::json::object out;
-      bson_iter_t child;
-      bson_iter_recurse(&it, &child);
-      while (bson_iter_next(&child)) {
-        const char* key = bson_iter_key(&child);
+      BsonIter child = iter.children();
+      while (child.next()) {
+        const std::string_view key = child.key();
         PathGuard guard(ctx, key);
         out[key] = read_json(child, ctx);
       }
       return out;
     }
-    default: ctx.wrong_type(it, "a JSON-compatible value (null, bool, number, string, date, ObjectId, array, document)");
+    default: ctx.wrong_type(iter, "a JSON-compatible value (null, bool, number, string, date, ObjectId, array, document)");
   }
 }
 

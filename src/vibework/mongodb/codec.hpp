@@ -24,7 +24,6 @@
 #include <type_traits>
 #include <vector>
 
-#include <bson/bson.h>
 #include <boost/describe/enum_from_string.hpp>
 #include <boost/describe/enum_to_string.hpp>
 #include <boost/describe/enumerators.hpp>
@@ -34,6 +33,7 @@
 
 #include "vibework/infra/describe/traits.hpp"
 #include "vibework/infra/errors.hpp"
+#include "vibework/mongodb/detail/bson_io.hpp"
 #include "vibework/mongodb/document.hpp"
 #include "vibework/mongodb/object_id.hpp"
 
@@ -88,7 +88,7 @@ struct DecodeContext {
   std::string id;
   std::string path;
   [[noreturn]] void fail(const std::string& problem) const;
-  [[noreturn]] void wrong_type(const bson_iter_t& it, std::string_view expected) const;
+  [[noreturn]] void wrong_type(const BsonIter& it, std::string_view expected) const;
 };
 
 // Pushes "<key>" onto the path for the lifetime of the guard.
@@ -109,12 +109,10 @@ class PathGuard {
 
 std::string describe_id(const bson_t* doc);
 void append_json(bson_t* out, std::string_view key, const boost::json::value& value);
-boost::json::value read_json(const bson_iter_t& it, DecodeContext& ctx);
+boost::json::value read_json(const BsonIter& it, DecodeContext& ctx);
 [[noreturn]] void throw_out_of_range(std::string_view key, std::string_view type);
-std::int64_t read_integer(const bson_iter_t& it, DecodeContext& ctx);
-double read_double(const bson_iter_t& it, DecodeContext& ctx);
-std::int64_t to_millis(TimePoint t);
-std::string_view type_name(bson_type_t type);
+std::int64_t read_integer(const BsonIter& it, DecodeContext& ctx);
+double read_double(const BsonIter& it, DecodeContext& ctx);
 
 template <typename T>
 void append_value(bson_t* out, std::string_view key, const T& value);
@@ -137,66 +135,56 @@ void append_members(bson_t* out, const T& value) {
 
 template <typename T>
 void append_value(bson_t* out, std::string_view key, const T& value) {
-  const char* k = key.data();
-  const int kl = static_cast<int>(key.size());
   if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
-    bson_append_utf8(out, k, kl, value.data(), static_cast<int>(value.size()));
+    put_utf8(out, key, value);
   } else if constexpr (std::is_same_v<T, const char*> || std::is_same_v<std::decay_t<T>, char*>) {
-    bson_append_utf8(out, k, kl, value, -1);
+    put_utf8(out, key, std::string_view(value));
   } else if constexpr (std::is_same_v<T, bool>) {
-    bson_append_bool(out, k, kl, value);
+    put_bool(out, key, value);
   } else if constexpr (std::is_integral_v<T>) {
     if constexpr (std::is_signed_v<T> && sizeof(T) <= 4) {
-      bson_append_int32(out, k, kl, static_cast<std::int32_t>(value));
+      put_int32(out, key, static_cast<std::int32_t>(value));
     } else if constexpr (std::is_unsigned_v<T> && sizeof(T) < 4) {
-      bson_append_int32(out, k, kl, static_cast<std::int32_t>(value));
+      put_int32(out, key, static_cast<std::int32_t>(value));
     } else if constexpr (std::is_unsigned_v<T> && sizeof(T) >= 8) {
       if (value > static_cast<T>(std::numeric_limits<std::int64_t>::max())) throw_out_of_range(key, "int64");
-      bson_append_int64(out, k, kl, static_cast<std::int64_t>(value));
+      put_int64(out, key, static_cast<std::int64_t>(value));
     } else {
-      bson_append_int64(out, k, kl, static_cast<std::int64_t>(value));
+      put_int64(out, key, static_cast<std::int64_t>(value));
     }
   } else if constexpr (std::is_floating_point_v<T>) {
-    bson_append_double(out, k, kl, static_cast<double>(value));
+    put_double(out, key, static_cast<double>(value));
   } else if constexpr (std::is_same_v<T, ObjectId>) {
-    bson_oid_t oid;
-    std::copy(value.bytes().begin(), value.bytes().end(), oid.bytes);
-    bson_append_oid(out, k, kl, &oid);
+    put_oid(out, key, value);
   } else if constexpr (std::is_same_v<T, TimePoint>) {
-    bson_append_date_time(out, k, kl, to_millis(value));
+    put_date(out, key, value);
   } else if constexpr (std::is_same_v<T, boost::json::value>) {
     append_json(out, key, value);
   } else if constexpr (std::is_same_v<T, Document>) {
-    bson_append_document(out, k, kl, value.get());
+    put_document(out, key, value.get());
   } else if constexpr (DescribedEnum<T>) {
     const char* name = boost::describe::enum_to_string(value, nullptr);
     if (name == nullptr) throw_out_of_range(key, "enum");
-    bson_append_utf8(out, k, kl, name, -1);
+    put_utf8(out, key, name);
   } else if constexpr (infra::describe::is_optional_v<T>) {
     if (value.has_value()) append_value(out, key, *value);
-    else bson_append_null(out, k, kl);  // inside arrays; members skip empty optionals
+    else put_null(out, key);  // inside arrays; members skip empty optionals
   } else if constexpr (is_vector<T>::value) {
-    bson_t child;
-    bson_append_array_begin(out, k, kl, &child);
+    ChildWriter child(out, key, ChildWriter::Kind::array);
     char buffer[16];
-    for (std::uint32_t i = 0; i < value.size(); ++i) {
-      const char* index_key = nullptr;
-      const std::size_t n = bson_uint32_to_string(i, &index_key, buffer, sizeof buffer);
-      append_value(&child, std::string_view(index_key, n), value[i]);
-    }
-    bson_append_array_end(out, &child);
+    for (std::uint32_t i = 0; i < value.size(); ++i) append_value(child.get(), array_key(i, buffer), value[i]);
+    child.end();
   } else if constexpr (DescribedStruct<T>) {
-    bson_t child;
-    bson_append_document_begin(out, k, kl, &child);
-    append_members(&child, value);
-    bson_append_document_end(out, &child);
+    ChildWriter child(out, key, ChildWriter::Kind::document);
+    append_members(child.get(), value);
+    child.end();
   } else {
     static_assert(sizeof(T) == 0, "this type has no BSON mapping (see vibework/mongodb/codec.hpp)");
   }
 }
 
 template <typename T>
-void read_value(const bson_iter_t& it, T& out, DecodeContext& ctx);
+void read_value(const BsonIter& it, T& out, DecodeContext& ctx);
 
 template <DescribedStruct T>
 void read_members(const bson_t* doc, T& out, DecodeContext& ctx) {
@@ -206,11 +194,11 @@ void read_members(const bson_t* doc, T& out, DecodeContext& ctx) {
     const std::string& name = names[index++];
     auto& field = out.*member.pointer;
     using F = std::remove_cvref_t<decltype(field)>;
-    bson_iter_t it;
-    const bool present = bson_iter_init_find_w_len(&it, doc, name.data(), static_cast<int>(name.size()));
+    BsonIter it;
+    const bool present = it.find(doc, name);
     PathGuard guard(ctx, name);
     if constexpr (infra::describe::is_optional_v<F>) {
-      if (!present || BSON_ITER_HOLDS_NULL(&it)) {
+      if (!present || it.type() == BsonType::null) {
         field.reset();
       } else {
         typename F::value_type inner{};
@@ -225,15 +213,13 @@ void read_members(const bson_t* doc, T& out, DecodeContext& ctx) {
 }
 
 template <typename T>
-void read_value(const bson_iter_t& it, T& out, DecodeContext& ctx) {
+void read_value(const BsonIter& it, T& out, DecodeContext& ctx) {
   if constexpr (std::is_same_v<T, std::string>) {
-    if (!BSON_ITER_HOLDS_UTF8(&it)) ctx.wrong_type(it, "string");
-    std::uint32_t length = 0;
-    const char* text = bson_iter_utf8(&it, &length);
-    out.assign(text, length);
+    if (it.type() != BsonType::utf8) ctx.wrong_type(it, "string");
+    out.assign(it.utf8());
   } else if constexpr (std::is_same_v<T, bool>) {
-    if (!BSON_ITER_HOLDS_BOOL(&it)) ctx.wrong_type(it, "bool");
-    out = bson_iter_bool(&it);
+    if (it.type() != BsonType::boolean) ctx.wrong_type(it, "bool");
+    out = it.boolean();
   } else if constexpr (std::is_integral_v<T>) {
     const std::int64_t v = read_integer(it, ctx);
     if constexpr (std::is_unsigned_v<T>) {
@@ -245,33 +231,32 @@ void read_value(const bson_iter_t& it, T& out, DecodeContext& ctx) {
   } else if constexpr (std::is_floating_point_v<T>) {
     out = static_cast<T>(read_double(it, ctx));
   } else if constexpr (std::is_same_v<T, ObjectId>) {
-    if (!BSON_ITER_HOLDS_OID(&it)) ctx.wrong_type(it, "ObjectId");
-    out = ObjectId::from_bytes(bson_iter_oid(&it)->bytes);
+    if (it.type() != BsonType::oid) ctx.wrong_type(it, "ObjectId");
+    out = it.oid();
   } else if constexpr (std::is_same_v<T, TimePoint>) {
-    if (!BSON_ITER_HOLDS_DATE_TIME(&it)) ctx.wrong_type(it, "date");
-    out = TimePoint(std::chrono::milliseconds(bson_iter_date_time(&it)));
+    if (it.type() != BsonType::date_time) ctx.wrong_type(it, "date");
+    out = it.date_time();
   } else if constexpr (std::is_same_v<T, boost::json::value>) {
     out = read_json(it, ctx);
   } else if constexpr (std::is_same_v<T, Document>) {
-    if (!BSON_ITER_HOLDS_DOCUMENT(&it)) ctx.wrong_type(it, "document");
+    if (it.type() != BsonType::document) ctx.wrong_type(it, "document");
     std::uint32_t length = 0;
     const std::uint8_t* data = nullptr;
-    bson_iter_document(&it, &length, &data);
+    it.document_bytes(&data, &length);
     out = Document::copy_of(data, length);
   } else if constexpr (DescribedEnum<T>) {
-    if (!BSON_ITER_HOLDS_UTF8(&it)) ctx.wrong_type(it, "string");
-    std::uint32_t length = 0;
-    const char* text = bson_iter_utf8(&it, &length);
-    if (!boost::describe::enum_from_string(std::string(text, length).c_str(), out)) {
+    if (it.type() != BsonType::utf8) ctx.wrong_type(it, "string");
+    const std::string text(it.utf8());
+    if (!boost::describe::enum_from_string(text.c_str(), out)) {
       std::string allowed;
       boost::mp11::mp_for_each<boost::describe::describe_enumerators<T>>([&](auto e) {
         if (!allowed.empty()) allowed += "|";
         allowed += e.name;
       });
-      ctx.fail("has unknown value '" + std::string(text, length) + "' (expected " + allowed + ")");
+      ctx.fail("has unknown value '" + text + "' (expected " + allowed + ")");
     }
   } else if constexpr (infra::describe::is_optional_v<T>) {
-    if (BSON_ITER_HOLDS_NULL(&it)) {
+    if (it.type() == BsonType::null) {
       out.reset();
     } else {
       typename T::value_type inner{};
@@ -279,24 +264,23 @@ void read_value(const bson_iter_t& it, T& out, DecodeContext& ctx) {
       out = std::move(inner);
     }
   } else if constexpr (is_vector<T>::value) {
-    if (!BSON_ITER_HOLDS_ARRAY(&it)) ctx.wrong_type(it, "array");
-    bson_iter_t child;
-    bson_iter_recurse(&it, &child);
+    if (it.type() != BsonType::array) ctx.wrong_type(it, "array");
+    BsonIter child = it.children();
     out.clear();
-    while (bson_iter_next(&child)) {
-      PathGuard guard(ctx, bson_iter_key(&child));
+    while (child.next()) {
+      PathGuard guard(ctx, child.key());
       typename T::value_type element{};
       read_value(child, element, ctx);
       out.push_back(std::move(element));
     }
   } else if constexpr (DescribedStruct<T>) {
-    if (!BSON_ITER_HOLDS_DOCUMENT(&it)) ctx.wrong_type(it, "document");
+    if (it.type() != BsonType::document) ctx.wrong_type(it, "document");
     std::uint32_t length = 0;
     const std::uint8_t* data = nullptr;
-    bson_iter_document(&it, &length, &data);
-    bson_t child;
-    if (!bson_init_static(&child, data, length)) ctx.fail("is a malformed document");
-    read_members(&child, out, ctx);
+    it.document_bytes(&data, &length);
+    DocumentView child;
+    if (!child.init(data, length)) ctx.fail("is a malformed document");
+    read_members(child.get(), out, ctx);
   } else {
     static_assert(sizeof(T) == 0, "this type has no BSON mapping (see vibework/mongodb/codec.hpp)");
   }

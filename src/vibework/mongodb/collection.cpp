@@ -3,7 +3,7 @@
 #include <mongoc/mongoc.h>
 
 #include "vibework/mongodb/database.hpp"
-#include "vibework/mongodb/driver_error.hpp"
+#include "vibework/mongodb/detail/driver_error.hpp"
 
 namespace vibework::mongodb {
 

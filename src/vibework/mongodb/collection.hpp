@@ -9,7 +9,7 @@
 
 #include "vibework/infra/asio.hpp"
 #include "vibework/mongodb/document.hpp"
-#include "vibework/mongodb/query.hpp"
+#include "vibework/mongodb/find_options.hpp"
 
 namespace vibework::mongodb {
 

@@ -8,7 +8,7 @@
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/lifecycle.hpp"
 #include "vibework/infra/runtime.hpp"
-#include "vibework/mongodb/driver_error.hpp"
+#include "vibework/mongodb/detail/driver_error.hpp"
 
 namespace vibework::mongodb {
 

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <bson/bson.h>
+
 #include "vibework/infra/errors.hpp"
 
 namespace vibework::mongodb {
@@ -10,7 +12,7 @@ Document::Document() : doc_(bson_new()) {}
 
 Document Document::adopt(bson_t* owned) { return Document(owned != nullptr ? owned : bson_new()); }
 Document Document::copy_of(const bson_t* other) { return Document(bson_copy(other)); }
-Document Document::copy_of(const uint8_t* data, std::size_t length) {
+Document Document::copy_of(const std::uint8_t* data, std::size_t length) {
   bson_t* doc = bson_new_from_data(data, length);
   if (doc == nullptr) throw infra::ProtocolError("mongodb", "the server sent a malformed BSON document");
   return Document(doc);
@@ -43,6 +45,8 @@ Document& Document::operator=(Document&& other) noexcept {
   return *this;
 }
 Document::~Document() { bson_destroy(doc_); }
+
+bool Document::empty() const noexcept { return bson_empty(doc_); }
 
 std::string Document::to_json() const {
   size_t length = 0;

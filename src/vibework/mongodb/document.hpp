@@ -1,10 +1,14 @@
 #pragma once
 // Document: an owned BSON document (RAII over bson_t). The raw escape hatch of the typed API:
 // filters, updates and results can always be given or taken as a Document.
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
-#include <bson/bson.h>
+// libbson's document type, declared as libbson does: the driver header is only needed by code
+// that calls libbson itself.
+typedef struct _bson_t bson_t;
 
 namespace vibework::mongodb {
 
@@ -13,7 +17,7 @@ class Document {
   Document();                                   // {}
   static Document adopt(bson_t* owned);         // takes ownership of a heap bson_t
   static Document copy_of(const bson_t* other);
-  static Document copy_of(const uint8_t* data, std::size_t length);
+  static Document copy_of(const std::uint8_t* data, std::size_t length);
   // Relaxed or canonical Extended JSON: Document::from_json(R"({"read": false})").
   // Throws InvalidArgumentError when the text is not valid JSON.
   static Document from_json(std::string_view json);
@@ -26,7 +30,7 @@ class Document {
 
   bson_t* get() noexcept { return doc_; }
   const bson_t* get() const noexcept { return doc_; }
-  bool empty() const noexcept { return bson_empty(doc_); }
+  bool empty() const noexcept;
   // Relaxed Extended JSON, for logs and tests (never log documents that may hold secrets).
   std::string to_json() const;
 

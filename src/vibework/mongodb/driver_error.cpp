@@ -1,4 +1,4 @@
-#include "vibework/mongodb/driver_error.hpp"
+#include "vibework/mongodb/detail/driver_error.hpp"
 
 #include <mongoc/mongoc.h>
 

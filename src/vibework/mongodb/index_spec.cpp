@@ -1,5 +1,7 @@
 #include "vibework/mongodb/index_spec.hpp"
 
+#include <bson/bson.h>
+
 namespace vibework::mongodb {
 
 std::string IndexSpec::effective_name() const {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "vibework/mongodb/document.hpp"
-#include "vibework/mongodb/query.hpp"
+#include "vibework/mongodb/find_options.hpp"
 
 namespace vibework::mongodb {
 

@@ -1,13 +1,15 @@
 #pragma once
 // Model: typed CRUD over one collection, the C++ counterpart of a Mongoose/Typegoose model.
 //
+//   VIBEWORK_MONGODB_DOCUMENT(NotificationDocument,     // declare_document.hpp
+//       (mongodb::ObjectId, id), (std::string, user_id), (bool, read), ...)
+//
 //   struct Notification : mongodb::Model<Notification, NotificationDocument> {
 //     using Model::Model;
 //     static constexpr std::string_view collection_name = "notifications";
 //     static constexpr bool timestamps = true;          // createdAt / updatedAt kept up to date
-//     static constexpr mongodb::Field<&NotificationDocument::user_id> user_id{};
 //     static std::vector<mongodb::IndexSpec> indexes();
-//   };
+//   };                                                 // Notification::user_id, ::read ... inherited
 //
 //   Notification notifications(db);                      // bound to a Database, no global connection
 //   auto created = co_await notifications.create(doc);   // returns the stored doc with its _id
@@ -54,10 +56,21 @@ void set_time_member(T& doc, std::string_view wire, TimePoint now) {
 inline TimePoint now_millis() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
+
+// The typed fields VIBEWORK_MONGODB_DOCUMENT generated for Doc, or none for a document
+// described by hand.
+struct NoFields {};
+template <typename Doc>
+auto fields_of(int) -> decltype(vibework_mongodb_fields(static_cast<const Doc*>(nullptr)));
+template <typename Doc>
+NoFields fields_of(...);
+template <typename Doc>
+using FieldsOf = decltype(fields_of<Doc>(0));
 }  // namespace detail
 
+// Derived gets the document's fields as static members (Notification::user_id).
 template <typename Derived, DescribedStruct Doc>
-class Model {
+class Model : public detail::FieldsOf<Doc> {
  public:
   using DocumentType = Doc;
 

@@ -1,5 +1,7 @@
 #include "vibework/mongodb/query.hpp"
 
+#include <bson/bson.h>
+
 namespace vibework::mongodb {
 
 namespace {
@@ -87,14 +89,6 @@ Document Update::to_bson() const {
   if (!unset_.empty()) bson_append_document(out.get(), "$unset", -1, unset_.get());
   if (!inc_.empty()) bson_append_document(out.get(), "$inc", -1, inc_.get());
   return out;
-}
-
-Document sort_document(const std::vector<SortKey>& sort) {
-  Document doc;
-  for (const auto& key : sort) {
-    bson_append_int32(doc.get(), key.name.data(), static_cast<int>(key.name.size()), key.direction < 0 ? -1 : 1);
-  }
-  return doc;
 }
 
 }  // namespace vibework::mongodb

@@ -19,6 +19,7 @@
 
 #include "vibework/mongodb/codec.hpp"
 #include "vibework/mongodb/document.hpp"
+#include "vibework/mongodb/find_options.hpp"
 
 namespace vibework::mongodb {
 
@@ -32,10 +33,9 @@ class Filter {
   template <typename T>
   static Filter compare(const std::string& name, std::string_view op, const T& value) {
     Document doc;
-    bson_t inner;
-    bson_append_document_begin(doc.get(), name.data(), static_cast<int>(name.size()), &inner);
-    append(&inner, op, value);
-    bson_append_document_end(doc.get(), &inner);
+    detail::ChildWriter inner(doc.get(), name, detail::ChildWriter::Kind::document);
+    append(inner.get(), op, value);
+    inner.end();
     return Filter(std::move(doc));
   }
 
@@ -59,19 +59,6 @@ class Filter {
  private:
   explicit Filter(Document doc) : doc_(std::move(doc)) {}
   Document doc_;
-};
-
-struct SortKey {
-  std::string name{};
-  int direction = 1;  // 1 ascending, -1 descending
-};
-
-struct FindOptions {
-  std::vector<SortKey> sort{};
-  std::int64_t limit = 0;  // 0 = no limit
-  std::int64_t skip = 0;
-  // Only for find_raw(); the typed finds project themselves (find_as<View> asks for View's fields).
-  std::optional<Document> projection{};
 };
 
 template <auto Member>
@@ -141,7 +128,7 @@ class Update {
   }
   template <auto M>
   Update& unset(Field<M> field) {
-    bson_append_utf8(unset_.get(), field.name().data(), static_cast<int>(field.name().size()), "", 0);
+    detail::put_utf8(unset_.get(), field.name(), "");
     return *this;
   }
   template <auto M>
@@ -186,10 +173,8 @@ Update inc(Field<M> field, const typename Field<M>::Compare& by) {
 template <DescribedStruct View>
 Document projection_of() {
   Document doc;
-  for (const auto& name : wire_names<View>()) bson_append_int32(doc.get(), name.data(), static_cast<int>(name.size()), 1);
+  for (const auto& name : wire_names<View>()) detail::put_int32(doc.get(), name, 1);
   return doc;
 }
-
-Document sort_document(const std::vector<SortKey>& sort);
 
 }  // namespace vibework::mongodb

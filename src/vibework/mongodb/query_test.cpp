@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "vibework/mongodb/declare_document.hpp"
 #include "vibework/mongodb/index_spec.hpp"
 #include "vibework/models/notification.hpp"
 
@@ -21,6 +22,23 @@ TEST(Field, KnowsItsWireName) {
   EXPECT_EQ(Notification::user_id.name(), "userId");
   EXPECT_EQ(Notification::created_at.name(), "createdAt");
   EXPECT_EQ(Notification::read.name(), "read");
+}
+
+// One list declares the struct, its description and its fields.
+VIBEWORK_MONGODB_DOCUMENT(Gadget,
+    (std::string, serial_no),
+    (int, weight_grams, 250),
+    (std::optional<std::string>, note))
+
+TEST(Field, DeclaredInOneListWithDefaults) {
+  const Gadget g{.serial_no = "g1"};
+  EXPECT_EQ(g.weight_grams, 250);
+  EXPECT_FALSE(g.note.has_value());
+  EXPECT_EQ(wire_names<Gadget>(), (std::vector<std::string>{"serialNo", "weightGrams", "note"}));
+  EXPECT_EQ(GadgetFields::weight_grams.name(), "weightGrams");
+  static_assert(std::is_same_v<decltype(Notification::type), const Field<&models::NotificationDocument::type>>);
+  EXPECT_EQ(models::NotificationDocument{}.type, NotificationType::in_app);
+  EXPECT_EQ(json((GadgetFields::weight_grams > 100).bson()), json(R"({"weightGrams": {"$gt": 100}})"));
 }
 
 TEST(Filter, ComparisonsAndConjunction) {

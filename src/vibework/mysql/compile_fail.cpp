@@ -21,8 +21,9 @@ struct WidgetTable : mysql::Table<Widget> {
 };
 
 void checks() {
-  schema::UserTable users;
-  schema::SessionTable sessions;
+  const mysql::TableNaming naming;
+  schema::UserTable users(naming);
+  schema::SessionTable sessions(naming);
   WidgetTable widgets;
   mysql::Condition<schema::User> ok = users.email == "a@b.test" && users.email_verified == true &&
                                       users.created_at < mysql::TimePoint{} && users.image.is_null() &&
@@ -57,10 +58,14 @@ void checks() {
 #ifdef VIBEWORK_COMPILE_FAIL_ORDER_BY_OTHER_TABLE
   mysql::Ordering<schema::User> bad = sessions.expires_at.desc();
 #endif
+#ifdef VIBEWORK_COMPILE_FAIL_TABLE_WITHOUT_NAMING  // it would ignore MYSQL_COLUMN_NAMING
+  schema::UserTable bad;
+#endif
 #if defined(VIBEWORK_COMPILE_FAIL_INT_FOR_STRING) || defined(VIBEWORK_COMPILE_FAIL_OTHER_TABLE) ||          \
     defined(VIBEWORK_COMPILE_FAIL_TEXT_FOR_TIME) || defined(VIBEWORK_COMPILE_FAIL_INT_FOR_BOOL) ||            \
     defined(VIBEWORK_COMPILE_FAIL_ASSIGN_WRONG_TYPE) || defined(VIBEWORK_COMPILE_FAIL_LIKE_ON_NUMBER) ||      \
-    defined(VIBEWORK_COMPILE_FAIL_NULLOPT_FOR_REQUIRED) || defined(VIBEWORK_COMPILE_FAIL_ORDER_BY_OTHER_TABLE)
+    defined(VIBEWORK_COMPILE_FAIL_NULLOPT_FOR_REQUIRED) || defined(VIBEWORK_COMPILE_FAIL_ORDER_BY_OTHER_TABLE) ||  \
+    defined(VIBEWORK_COMPILE_FAIL_TABLE_WITHOUT_NAMING)
   (void)bad;
 #endif
 }

@@ -4,7 +4,8 @@
 //
 //   auto db = lifecycle.add(std::make_shared<mysql::Database>(config.get<mysql::Config>()));
 //   co_await lifecycle.start_all();  // or co_await db->start() without a lifecycle
-//   schema::UserTable users;
+//   schema::AuthSchema auth(config.get<mysql::Config>());   // tables named as configured
+//   auto& users = auth.user;
 //   std::optional<schema::User> u = co_await db.select(users).where(users.email == email).first();
 //   co_await db.transaction([&](mysql::Transaction& tx) -> awaitable<void> {
 //     co_await tx.insert(users).values(user).execute();

@@ -344,7 +344,7 @@ TEST_F(MysqlQueryTest, ReusedStatementFollowsChangingParameterTypes) {
 TEST_F(MysqlQueryTest, AuthSchemaMatchesEmailsExactly) {
   run_async([&]() -> awaitable<void> {
     co_await apply_migrations(db_, std::string(std::getenv("VIBEWORK_SOURCE_DIR")) + "/migrations");
-    schema::AuthSchema auth;
+    schema::AuthSchema auth(*config_);
     const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     schema::User user{"u1", "Ada", "user@example.test", false, std::nullopt, now, now};
     co_await db_.insert(auth.user).values(user).execute();

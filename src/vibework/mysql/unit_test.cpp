@@ -22,7 +22,7 @@ TEST(MysqlNaming, CamelCaseConversion) {
 }
 
 TEST(MysqlNaming, TablesFollowConfiguredNames) {
-  schema::UserTable snake;
+  schema::UserTable snake(TableNaming{});
   EXPECT_EQ(snake.table_name(), "user");
   EXPECT_EQ(snake.select_list(), "`id`, `name`, `email`, `email_verified`, `image`, `created_at`, `updated_at`");
   schema::AccountTable camel(TableNaming{"accounts", ColumnNaming::camel_case, {{"password", "pw_hash"}}});
@@ -33,7 +33,7 @@ TEST(MysqlNaming, TablesFollowConfiguredNames) {
 }
 
 TEST(MysqlConditions, ValuesBecomeParametersNeverText) {
-  schema::UserTable users;
+  schema::UserTable users(TableNaming{});
   auto c = users.name == "Robert'); DROP TABLE user;--" && (users.email_verified == true || users.image.is_null());
   EXPECT_EQ(c.sql, "(`name` = ? AND (`email_verified` = ? OR `image` IS NULL))");
   ASSERT_EQ(c.params.size(), 2u);
@@ -45,7 +45,7 @@ TEST(MysqlConditions, ValuesBecomeParametersNeverText) {
 }
 
 TEST(MysqlConditions, ExactColumnsCompareBytes) {
-  schema::UserTable users;
+  schema::UserTable users(TableNaming{});
   auto c = users.email == "a@b.test";
   EXPECT_EQ(c.sql, "(`email` = ? AND `email` = CAST(? AS BINARY))");
   EXPECT_EQ(c.params.size(), 2u);
@@ -56,7 +56,7 @@ TEST(MysqlConditions, ExactColumnsCompareBytes) {
 }
 
 TEST(MysqlConditions, AssignmentsAndOrderings) {
-  schema::UserTable users;
+  schema::UserTable users(TableNaming{});
   auto a = (users.name = "John");
   EXPECT_EQ(a.sql, "`name` = ?");
   auto b = (users.image = std::nullopt);

@@ -51,7 +51,7 @@ class UserService {
  private:
   mysql::Database& db_;
   redis::Cache& cache_;
-  schema::UserTable users_;
+  schema::UserTable users_{mysql::TableNaming{}};
 };
 
 TEST(RedisUserCache, GetCachedUserAndUpdateUserOnTheRealUserTable) {
@@ -70,7 +70,7 @@ TEST(RedisUserCache, GetCachedUserAndUpdateUserOnTheRealUserTable) {
   const std::string prefix = redis::test::unique_prefix("usercache");
   redis::Cache cache(*redis_client, {.prefix = prefix});
   UserService service(db, cache);
-  schema::UserTable users;
+  schema::UserTable users{mysql::TableNaming{}};
 
   testkit::run_async([&]() -> awaitable<void> {
     co_await mysql::apply_migrations(db, std::string(source_dir) + "/migrations");

@@ -25,7 +25,7 @@ struct AuthSchema {
   AccountTable account;
   VerificationTable verification;
 
-  AuthSchema() = default;
+  // No default: the tables are always named as the configuration says.
   explicit AuthSchema(const mysql::Config& config)
       : user(auth_naming(config, config.table_user)),
         session(auth_naming(config, config.table_session)),

@@ -1,18 +1,18 @@
 #pragma once
 // Tables and columns for the typed query layer.
 //
-// The row struct is declared once, with BOOST_DESCRIBE_STRUCT; its members are the columns (in
-// order) and drive the mapping both ways. A table gives each member a typed column object:
+// The row struct is described with BOOST_DESCRIBE_STRUCT; its members are the columns (in
+// order) and drive the mapping both ways. A table gives each member a typed column object.
+// Declare both at once with VIBEWORK_MYSQL_TABLE (declare_table.hpp):
 //
-//   struct User { std::string id; std::string email; std::optional<std::string> image; ... };
-//   BOOST_DESCRIBE_STRUCT(User, (), (id, email, image, ...))
+//   VIBEWORK_MYSQL_TABLE(User, UserTable, "user",
+//       (std::string, id, exact),
+//       (std::string, email, exact),
+//       (std::optional<std::string>, image))
 //
-//   struct UserTable : mysql::Table<User> {
-//     mysql::Column<&User::id> id{this};
-//     mysql::Column<&User::email> email{this};
-//     ...
-//     explicit UserTable(mysql::TableNaming n = {}) : Table("user", n) {}
-//   };
+// A table is always built from a TableNaming (no default constructor), so a table that ignores
+// the configured MYSQL_COLUMN_NAMING cannot be made by accident; schema::AuthSchema builds the
+// auth tables from the mysql::Config. Hand-written tables (Column<&Row::m> m{this}) still work.
 //
 // Physical names are configurable (TableNaming): snake_case member names by default, camelCase
 // for databases made by Kysely/Prisma, plus per-column overrides and another table name.

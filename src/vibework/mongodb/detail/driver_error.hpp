@@ -1,5 +1,5 @@
 #pragma once
-// Turns a mongo-c-driver error (bson_error_t, error API v2) into the vibework error hierarchy,
+// Internal (not included by public headers). Turns a mongo-c-driver error (bson_error_t, error API v2) into the vibework error hierarchy,
 // with the address and a hint. Server errors keep their code in the message.
 #include <string>
 #include <string_view>
