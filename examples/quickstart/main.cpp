@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "examples.hpp"
+#include "schema.hpp"
 
 namespace infra = vibework::infra;
 namespace mysql = vibework::mysql;
