@@ -26,10 +26,12 @@ if(VIBEWORK_SANITIZE)
   target_link_options(vibework_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
 
-# Every vibework target links this: warnings, sanitizers, and the Asio configuration
-# (the defines must match across all translation units).
+# The Asio configuration: the defines must match across every translation unit that uses
+# vibework, so vibework_core carries them PUBLIC (a user's own code gets them too).
+set(VIBEWORK_ASIO_DEFINITIONS BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_DISABLE_BOOST_COROUTINE)
+
+# Every vibework target links this PRIVATE: our warnings and sanitizers, never imposed on a
+# project that uses vibework (add_subdirectory or find_package).
 add_library(vibework_defaults INTERFACE)
 target_link_libraries(vibework_defaults INTERFACE vibework_warnings vibework_sanitizers)
-target_compile_definitions(vibework_defaults INTERFACE
-  BOOST_ASIO_NO_DEPRECATED
-  BOOST_ASIO_DISABLE_BOOST_COROUTINE)
+target_compile_definitions(vibework_defaults INTERFACE ${VIBEWORK_ASIO_DEFINITIONS})

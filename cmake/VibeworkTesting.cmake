@@ -1,13 +1,20 @@
 # vibework_add_test(NAME <name> LABEL unit|integration|e2e SOURCES ... [LIBS ...] [TIMEOUT s])
 # Builds one GoogleTest executable and registers it with CTest under a label.
-include(CTest)
-if(BUILD_TESTING)
+# Tests exist only when VIBEWORK_BUILD_TESTS is on (the default when vibework is the top-level
+# project) and CTest's BUILD_TESTING is: a project that adds vibework as a subdirectory gets none.
+if(VIBEWORK_BUILD_TESTS)
+  include(CTest)
+endif()
+if(VIBEWORK_BUILD_TESTS AND BUILD_TESTING)
+  set(VIBEWORK_TESTING ON)
   find_package(GTest REQUIRED)
+else()
+  set(VIBEWORK_TESTING OFF)
 endif()
 
 function(vibework_add_test)
   cmake_parse_arguments(T "" "NAME;LABEL;TIMEOUT" "SOURCES;LIBS" ${ARGN})
-  if(NOT BUILD_TESTING)
+  if(NOT VIBEWORK_TESTING)
     return()
   endif()
   if(NOT T_TIMEOUT)

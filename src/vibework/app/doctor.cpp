@@ -21,9 +21,9 @@ void print_table(const infra::ReadinessReport& report) {
                              c.status.latency.count());
     if (!c.status.is_ok()) {
       std::cout << "           error: " << c.status.message << "\n";
-      // The failure's own hint is the more precise one; the check's is the general advice.
-      const auto& hint = c.status.hint.empty() ? c.hint : c.status.hint;
-      if (!hint.empty()) std::cout << "           try:   " << hint << "\n";
+      // A failure that carries its own hint says it in its message; the check's general advice
+      // is for the others (a timeout, a foreign exception).
+      if (c.status.hint.empty() && !c.hint.empty()) std::cout << "           try:   " << c.hint << "\n";
     }
   }
   if (report.checks.empty()) std::cout << "(no services registered)\n";

@@ -39,7 +39,7 @@ awaitable<HealthStatus> run_check(HealthProbe probe, std::chrono::milliseconds t
   } catch (const TimeoutError&) {
     co_return HealthStatus::error("timed out after " + std::to_string(timeout.count()) + " ms", elapsed());
   } catch (const Error& e) {
-    co_return HealthStatus::error(e.message(), elapsed(), e.hint());
+    co_return HealthStatus::error(e.hint().empty() ? e.message() : e.message() + "; " + e.hint(), elapsed(), e.hint());
   } catch (const std::exception& e) {
     co_return HealthStatus::error(e.what(), elapsed());
   } catch (...) {

@@ -24,8 +24,8 @@ struct HealthStatus {
   enum class State { ok, error };
   State status = State::error;
   std::chrono::milliseconds latency{0};
-  std::string message;  // why it failed; empty when ok
-  std::string hint;     // what to try, when the failure itself says (an infra::Error's hint)
+  std::string message;  // why it failed, with the failure's own hint after "; "; empty when ok
+  std::string hint;     // that hint alone (an infra::Error's), empty when the failure gave none
 
   static HealthStatus ok(std::chrono::milliseconds latency = {}) { return {State::ok, latency, {}, {}}; }
   static HealthStatus error(std::string message, std::chrono::milliseconds latency = {}, std::string hint = {}) {
@@ -72,7 +72,7 @@ struct ReadinessReport {
 };
 
 // Runs one probe, measuring its latency. Never throws: the deadline becomes "timed out after N
-// ms", an infra::Error its message and hint, anything else its what().
+// ms", an infra::Error its message (and its hint, after "; "), anything else its what().
 // (Arguments by value: a coroutine must own what it reads after its first suspension.)
 awaitable<HealthStatus> run_check(HealthProbe probe, std::chrono::milliseconds timeout, std::string name);
 

@@ -91,7 +91,7 @@ TEST(Readiness, AnInfraErrorBecomesItsMessageAndHint) {
          ""});
   auto report = testkit::run_async(r.report());
   ASSERT_EQ(report.checks.size(), 1u);
-  EXPECT_EQ(report.checks[0].status.message, "connection refused at localhost:6379");
+  EXPECT_EQ(report.checks[0].status.message, "connection refused at localhost:6379; start it");
   EXPECT_EQ(report.checks[0].status.hint, "start it");
 }
 

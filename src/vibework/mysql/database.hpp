@@ -99,6 +99,11 @@ class Database : public infra::Component, public QueryRunner {
 
   Pool& pool() noexcept { return pool_; }
   const Config& config() const noexcept { return pool_.config(); }
+  // How tables are named in this database (MYSQL_COLUMN_NAMING), for `UserTable users(db.naming())`;
+  // `table` renames the table itself (empty keeps the declared name).
+  TableNaming naming(std::string table = {}) const {
+    return {std::move(table), config().camel_case_columns ? ColumnNaming::camel_case : ColumnNaming::snake_case, {}};
+  }
 
  private:
   Pool pool_;

@@ -13,10 +13,7 @@
 namespace vibework::schema {
 
 inline mysql::TableNaming auth_naming(const mysql::Config& config, const std::string& table) {
-  mysql::TableNaming n;
-  n.table = table;
-  n.columns = config.camel_case_columns ? mysql::ColumnNaming::camel_case : mysql::ColumnNaming::snake_case;
-  return n;
+  return {table, config.camel_case_columns ? mysql::ColumnNaming::camel_case : mysql::ColumnNaming::snake_case, {}};
 }
 
 struct AuthSchema {

@@ -1,0 +1,27 @@
+# cmake -DSOURCE_DIR=<src> -DHEADER_LIST=<file> -P check_public_headers.cmake
+# Fails when an installed (public) header includes a vibework header that is not installed:
+# a header declared internal in one part's vibework_library(HEADERS ...) but needed by a public
+# one would break every user of the installed package.
+cmake_minimum_required(VERSION 3.25)
+file(STRINGS ${HEADER_LIST} public)
+list(LENGTH public count)
+if(count LESS 10)
+  message(FATAL_ERROR "${HEADER_LIST} lists ${count} headers: expected every part's public headers")
+endif()
+if(NOT "vibework/vibework.hpp" IN_LIST public)
+  message(FATAL_ERROR "the umbrella header vibework/vibework.hpp is not installed")
+endif()
+set(problems "")
+foreach(header IN LISTS public)
+  file(STRINGS ${SOURCE_DIR}/${header} includes REGEX "^[ \t]*#[ \t]*include[ \t]*[\"<]vibework/")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE "^[^\"<]*[\"<]([^\">]+)[\">].*$" "\\1" included "${line}")
+    if(NOT included IN_LIST public)
+      string(APPEND problems "\n  ${header} includes ${included}, which is not installed")
+    endif()
+  endforeach()
+endforeach()
+if(problems)
+  message(FATAL_ERROR "public headers need internal ones (add them to their part's HEADERS, or stop including them):${problems}")
+endif()
+message(STATUS "${count} public headers, each including only public headers")
