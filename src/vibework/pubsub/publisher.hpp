@@ -5,7 +5,8 @@
 // batch_max_messages or batch_max_bytes, or batch_max_delay after its first message. publish()
 // returns only after the server acknowledged the message (its id), or throws: nothing is
 // reported sent that was not stored. Flow control bounds the messages and bytes accepted but not
-// yet acknowledged; past the bound publish() waits (block) or throws PoolExhaustedError (fail).
+// yet acknowledged; past the bound publish() waits, in arrival order (block), or throws
+// PoolExhaustedError (fail).
 // flush() sends what is batched and waits until every accepted message is acknowledged or
 // failed: call it on shutdown.
 //
