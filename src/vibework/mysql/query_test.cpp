@@ -8,6 +8,7 @@
 #include "vibework/infra/errors.hpp"
 #include "vibework/mysql/database.hpp"
 #include "vibework/mysql/migrations.hpp"
+#include "vibework/mysql/query/declare_table.hpp"
 #include "vibework/mysql/test_support.hpp"
 #include "vibework/schema/auth_schema.hpp"
 #include "vibework/testkit/co_assert.hpp"
@@ -19,35 +20,18 @@ using testkit::run_async;
 
 namespace {
 
-struct Thing {
-  std::int64_t id = 0;
-  std::string name;
-  std::optional<std::string> note;
-  bool active = false;
-  std::int32_t small = 0;
-  std::uint64_t big_unsigned = 0;
-  double score = 0;
-  TimePoint at;
-  std::optional<TimePoint> maybe_at;
-  boost::json::value data;
-  std::optional<std::int64_t> maybe_int;
-};
-BOOST_DESCRIBE_STRUCT(Thing, (), (id, name, note, active, small, big_unsigned, score, at, maybe_at, data, maybe_int))
-
-struct ThingTable : Table<Thing> {
-  Column<&Thing::id> id{this};
-  Column<&Thing::name> name{this};
-  Column<&Thing::note> note{this};
-  Column<&Thing::active> active{this};
-  Column<&Thing::small> small{this};
-  Column<&Thing::big_unsigned> big_unsigned{this};
-  Column<&Thing::score> score{this};
-  Column<&Thing::at> at{this};
-  Column<&Thing::maybe_at> maybe_at{this};
-  Column<&Thing::data> data{this};
-  Column<&Thing::maybe_int> maybe_int{this};
-  ThingTable() : Table("thing", {}) {}
-};
+VIBEWORK_MYSQL_TABLE(Thing, ThingTable, "thing",
+    (std::int64_t, id),
+    (std::string, name),
+    (std::optional<std::string>, note),
+    (bool, active),
+    (std::int32_t, small),
+    (std::uint64_t, big_unsigned),
+    (double, score),
+    (TimePoint, at),
+    (std::optional<TimePoint>, maybe_at),
+    (boost::json::value, data),
+    (std::optional<std::int64_t>, maybe_int))
 
 TimePoint ms(std::int64_t epoch_ms) { return TimePoint(std::chrono::milliseconds(epoch_ms)); }
 
@@ -105,7 +89,7 @@ class MysqlQueryTest : public ::testing::Test {
 
   static mysql::Config* config_;
   Database db_{*config_};
-  ThingTable things_;
+  ThingTable things_{TableNaming{}};
 };
 mysql::Config* MysqlQueryTest::config_ = nullptr;
 

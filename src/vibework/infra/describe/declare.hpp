@@ -6,7 +6,8 @@
 //   (type, name, extra)     extra: a column option (mysql) or a default value (mongodb)
 //
 // and these macros turn the list of tuples into the struct and its BOOST_DESCRIBE_STRUCT. A type
-// with a comma in it (std::map<K, V>) needs an alias first.
+// with a comma in it (std::map<K, V>) needs an alias first. Up to 64 members (Boost.PP's
+// variadic limit).
 #include <boost/describe/class.hpp>
 #include <boost/preprocessor/comparison/equal.hpp>
 #include <boost/preprocessor/control/iif.hpp>
