@@ -2,7 +2,7 @@
 // its own targets: if they leaked, the unused parameter below would fail this build.
 #include <iostream>
 
-#include <vibework/vibework.hpp>
+#include <vibework/infra/health.hpp>
 
 int main(int argc, char** argv) {
   vibework::infra::HealthStatus status = vibework::infra::HealthStatus::ok();
