@@ -41,14 +41,15 @@ class BlockingPool {
   template <typename F>
   auto run(F function) -> awaitable<std::invoke_result_t<F&>> {
     using R = std::invoke_result_t<F&>;
+    // this->: clang 16 misses an implicit `this` in a generic lambda (-Wunused-lambda-capture)
     if constexpr (std::is_void_v<R>) {
       co_await asio::async_initiate<decltype(use_awaitable), void(std::exception_ptr)>(
-          [this](auto handler, F fn) { submit_void(std::move(handler), std::move(fn)); }, use_awaitable,
+          [this](auto handler, F fn) { this->submit_void(std::move(handler), std::move(fn)); }, use_awaitable,
           std::move(function));
     } else {
       auto result = co_await asio::async_initiate<decltype(use_awaitable),
                                                   void(std::exception_ptr, std::optional<R>)>(
-          [this](auto handler, F fn) { submit_value<R>(std::move(handler), std::move(fn)); }, use_awaitable,
+          [this](auto handler, F fn) { this->submit_value<R>(std::move(handler), std::move(fn)); }, use_awaitable,
           std::move(function));
       co_return std::move(*result);
     }
