@@ -10,6 +10,11 @@ if(CCACHE_PROGRAM)
       ${CMAKE_COMMAND} -E env "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
       "CCACHE_BASEDIR=${PROJECT_SOURCE_DIR}" "CCACHE_NOHASHDIR=true"
       ${CCACHE_PROGRAM})
+  # Clang stamps a PCH with its headers' mtimes and rejects a cached PCH restored later;
+  # ccache's manual asks for this flag (GCC has no such check).
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    add_compile_options("SHELL:-Xclang -fno-pch-timestamp")
+  endif()
 endif()
 
 add_library(vibework_warnings INTERFACE)

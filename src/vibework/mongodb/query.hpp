@@ -87,8 +87,7 @@ class Field {
   friend Filter operator>(Field, const Compare& v) { return Filter::compare(name(), "$gt", v); }
   friend Filter operator>=(Field, const Compare& v) { return Filter::compare(name(), "$gte", v); }
 
-  // in(a, b, c) or in(vector). Variadic rather than an initializer list: GCC 12 cannot compile
-  // a braced list inside a co_await expression ("array used as initializer").
+  // in(a, b, c) or in(vector); variadic, not an initializer list, for GCC 12 (see README).
   Filter in(const std::vector<Compare>& values) const { return Filter::compare(name(), "$in", values); }
   template <typename... V>
     requires(sizeof...(V) > 0 && (std::is_convertible_v<V, Compare> && ...))

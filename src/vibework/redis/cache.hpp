@@ -13,10 +13,7 @@
 //  - A loader returning std::optional<T> may say "not found" (nullopt): that is returned and
 //    not cached, as in the original's getCachedUser.
 //  - A cached value that no longer parses as T (the struct changed) counts as a miss.
-//  - GCC 12 destroys a capturing lambda twice when it is a temporary inside a co_await
-//    expression: if the loader captures by value anything with a destructor (a shared_ptr, a
-//    std::string), name it first (auto loader = [...]; co_await cache.get_or_load<T>(k, ttl, loader)).
-//    Lambdas capturing only references, as above, are safe.
+//  - GCC 12: name a loader that owns captures first (README, "GCC 12 and temporaries inside co_await").
 //  - invalidate() deletes the keys; a load of the same key already in flight will not write
 //    its (possibly stale) result back. It throws if Redis cannot be reached: the caller
 //    decides whether a stale cache entry is acceptable.

@@ -20,10 +20,7 @@
 //
 // Arguments are taken as views and encoded before the call returns, so temporaries are fine
 // and the returned awaitable may be stored. Values and keys are binary-safe.
-//
-// GCC 12 cannot compile a braced list inside a co_await expression ("array used as
-// initializer"): write co_await client.del(a, b) (the variadic overloads) or pass a named
-// std::vector, not co_await client.del({a, b}).
+// GCC 12: del(a, b), not del({a, b}) (README, "GCC 12 and temporaries inside co_await").
 #include <atomic>
 #include <chrono>
 #include <concepts>

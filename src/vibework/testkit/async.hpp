@@ -28,8 +28,8 @@ T run_async(awaitable<T> task, std::chrono::milliseconds limit = std::chrono::se
 
 // Polls `condition` until it holds or `limit` passed, without blocking the thread (other
 // coroutines on it keep running); returns whether it held. `condition` returns bool or
-// awaitable<bool> (e.g. a query of the server's own state). GCC 12: pass a named lambda, not
-// a capturing temporary, when you co_await this.
+// awaitable<bool> (e.g. a query of the server's own state). GCC 12: name a capturing lambda
+// first (README, "GCC 12 and temporaries inside co_await").
 template <typename Condition>
 awaitable<bool> eventually_async(Condition condition, std::chrono::milliseconds limit,
                                  std::chrono::milliseconds poll = std::chrono::milliseconds(5)) {

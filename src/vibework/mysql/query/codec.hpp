@@ -9,7 +9,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include <boost/json/fwd.hpp>
+#include <boost/json/value.hpp>  // complete: from_value returns a json::value (clang checks this early)
 
 #include "vibework/mysql/value.hpp"
 #include "vibework/infra/describe/traits.hpp"
