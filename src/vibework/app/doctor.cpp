@@ -2,6 +2,8 @@
 // (service, address, status, latency, and for failures the message and what to try).
 #include <future>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -20,10 +22,14 @@ void print_table(const infra::ReadinessReport& report) {
     std::cout << fmt::format("{:<10} {:<36} {:<7} {:>7}ms\n", c.name, c.address, c.status.is_ok() ? "ok" : "ERROR",
                              c.status.latency.count());
     if (!c.status.is_ok()) {
-      std::cout << "           error: " << c.status.message << "\n";
-      // A failure that carries its own hint says it in its message; the check's general advice
-      // is for the others (a timeout, a foreign exception).
-      if (c.status.hint.empty() && !c.hint.empty()) std::cout << "           try:   " << c.hint << "\n";
+      // The failure's own hint (the end of its message) is the precise advice, shown once under
+      // "try:"; the check's general hint is for failures without one (a timeout, say).
+      std::string_view message = c.status.message;
+      const std::string suffix = "; " + c.status.hint;
+      if (!c.status.hint.empty() && message.ends_with(suffix)) message.remove_suffix(suffix.size());
+      const auto& hint = c.status.hint.empty() ? c.hint : c.status.hint;
+      std::cout << "           error: " << message << "\n";
+      if (!hint.empty()) std::cout << "           try:   " << hint << "\n";
     }
   }
   if (report.checks.empty()) std::cout << "(no services registered)\n";

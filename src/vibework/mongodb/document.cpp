@@ -6,6 +6,8 @@
 
 #include "vibework/infra/errors.hpp"
 
+static_assert(alignof(bson_t) == 128, "document.hpp declares bson_t as libbson built with BSON_EXTRA_ALIGN does");
+
 namespace vibework::mongodb {
 
 Document::Document() : doc_(bson_new()) {}

@@ -6,9 +6,10 @@
 #include <string>
 #include <string_view>
 
-// libbson's document type, declared as libbson does: the driver header is only needed by code
+// libbson's document type, declared as libbson does (with its 128-byte alignment, built with
+// BSON_EXTRA_ALIGN as Debian's is; document.cpp checks): the driver header is only needed by code
 // that calls libbson itself.
-typedef struct _bson_t bson_t;
+typedef struct _bson_t bson_t __attribute__((aligned(128)));
 
 namespace vibework::mongodb {
 
