@@ -30,7 +30,7 @@
     BOOST_PP_SEQ_FOR_EACH(VIBEWORK_MONGODB_DETAIL_FIELD, Doc, seq)         \
   };                                                                       \
   /* Found by argument-dependent lookup: how Model finds the fields. */ \
-  inline Doc##Fields vibework_mongodb_fields(const Doc*) { return {}; }
+  [[maybe_unused]] inline Doc##Fields vibework_mongodb_fields(const Doc*) { return {}; }
 
 #define VIBEWORK_MONGODB_DETAIL_FIELD(r, Doc, m) \
-  static constexpr ::vibework::mongodb::Field<&Doc::VIBEWORK_DETAIL_MEMBER_NAME(m)> VIBEWORK_DETAIL_MEMBER_NAME(m){};
+  [[maybe_unused]] static constexpr ::vibework::mongodb::Field<&Doc::VIBEWORK_DETAIL_MEMBER_NAME(m)> VIBEWORK_DETAIL_MEMBER_NAME(m){};

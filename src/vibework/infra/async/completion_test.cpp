@@ -126,9 +126,9 @@ TEST(RunOn, RunsACoroutineOnAStrandOfAnotherThread) {
 
 TEST(RunOn, RunsRightHereWhenAlreadyOnTheExecutor) {
   asio::io_context io(1);
+  bool loop_turned = false;  // outlives the task: the posted write runs after it has finished
   auto task = [&]() -> awaitable<void> {
     auto ex = io.get_executor();
-    bool loop_turned = false;
     asio::post(ex, [&] { loop_turned = true; });  // runs first if run_on posts
     auto before_the_turn = [&] { return !loop_turned; };
     EXPECT_TRUE(co_await infra::run_on(ex, std::move(before_the_turn)));

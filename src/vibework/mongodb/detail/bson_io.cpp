@@ -107,7 +107,8 @@ void BsonIter::document_bytes(const std::uint8_t** data, std::uint32_t* length) 
 }
 
 bool DocumentView::init(const std::uint8_t* data, std::uint32_t length) noexcept {
-  return bson_init_static(std::launder(reinterpret_cast<bson_t*>(storage_)), data, length);
+  bson_t* doc = std::launder(reinterpret_cast<bson_t*>(storage_));  // named: keeps bson_t's alignment
+  return bson_init_static(doc, data, length);
 }
 const bson_t* DocumentView::get() const noexcept { return std::launder(reinterpret_cast<const bson_t*>(storage_)); }
 
