@@ -1,0 +1,13 @@
+#pragma once
+// Session tokens and ids as Better-Auth generates them: `length` characters of [A-Za-z0-9] from
+// the system CSPRNG, by rejection sampling (no modulo bias).
+#include <cstddef>
+#include <string>
+
+namespace vibework::auth {
+
+inline constexpr std::size_t session_token_length = 32;
+
+std::string random_token(std::size_t length = session_token_length);
+
+}  // namespace vibework::auth
