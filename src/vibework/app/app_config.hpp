@@ -1,6 +1,6 @@
 #pragma once
 // The reference service's configuration: the core settings and every part's section.
-#include "vibework/app/auth_config.hpp"
+#include "vibework/auth/config.hpp"
 #include "vibework/http/config.hpp"
 #include "vibework/infra/config.hpp"
 #include "vibework/mongodb/config.hpp"
@@ -10,11 +10,11 @@
 
 namespace vibework::app {
 
-using AppConfig = infra::Config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, AuthConfig>;
+using AppConfig = infra::Config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, auth::Config>;
 
-inline infra::ConfigResult<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, AuthConfig>
+inline infra::ConfigResult<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, auth::Config>
 load_app_config(const infra::EnvLookup& lookup) {
-  return infra::load_config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, AuthConfig>(
+  return infra::load_config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, auth::Config>(
       lookup);
 }
 

@@ -17,13 +17,13 @@ auto load(testkit::Env env) { return app::load_app_config(testkit::env_lookup(st
 TEST(AppConfig, DefaultsNeedNoVariables) {
   auto r = load({});
   ASSERT_TRUE(r.ok()) << testkit::problems_text(r.problems);
-  EXPECT_TRUE(r.config.get<app::AuthConfig>().secret_is_dev_default);
+  EXPECT_TRUE(r.config.get<auth::Config>().secret_is_dev_default);
 }
 
 TEST(AppConfig, ReadsTheAuthSecret) {
   auto r = load({{"AUTH_SECRET", "s3cr3t"}});
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r.config.get<app::AuthConfig>().secret, "s3cr3t");
+  EXPECT_EQ(r.config.get<auth::Config>().signing_secret(), "s3cr3t");
 }
 
 TEST(AppConfig, ProductionRequiresA32ByteSecretAndNeverEchoesIt) {

@@ -21,7 +21,7 @@ namespace vibework::app {
 
 int run_serve(const AppConfig& config) {
   for (const auto& line : config.describe()) spdlog::info("config: {}", line);
-  if (config.get<AuthConfig>().secret_is_dev_default) {
+  if (config.get<auth::Config>().secret_is_dev_default) {
     spdlog::warn("AUTH_SECRET is not set: using the development secret (never do this in production)");
   }
 

@@ -1,0 +1,95 @@
+#include "vibework/auth/config.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace vibework::auth {
+
+namespace {
+// Only for development: sessions signed with it are worthless anywhere else.
+constexpr std::string_view development_secret = "vibework-development-secret-do-not-use-in-production";
+// Better-Auth's own default, which it refuses in production too.
+constexpr std::string_view better_auth_default_secret = "better-auth-secret-12345678901234567890";
+constexpr std::size_t min_secret_bytes = 32;
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    auto item = text.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+void check_secrets(infra::EnvReader& env, const std::vector<std::string>& secrets, bool production) {
+  const std::string example = "<32+ random bytes, e.g. the output of: openssl rand -base64 32>";
+  if (secrets.empty()) {
+    env.problem("AUTH_SECRET", "is empty", example);
+    return;
+  }
+  if (!production) return;
+  for (std::size_t i = 0; i < secrets.size(); ++i) {
+    // The value itself is a secret: report only its position and length.
+    const std::string which = secrets.size() == 1 ? "" : fmt::format(" (entry {} of {})", i + 1, secrets.size());
+    if (secrets[i] == better_auth_default_secret || secrets[i] == development_secret) {
+      env.problem("AUTH_SECRET", "is a published default" + which + "; production needs a secret of its own", example);
+    } else if (secrets[i].size() < min_secret_bytes) {
+      env.problem("AUTH_SECRET", fmt::format("is {} bytes{}; production needs at least 32", secrets[i].size(), which),
+                  example);
+    }
+  }
+}
+}  // namespace
+
+Config Config::parse(infra::EnvReader& env, const infra::CoreConfig& core) {
+  const bool production = core.production();
+  Config c;
+  auto secret = env.raw("AUTH_SECRET");
+  if (!secret) secret = env.raw("BETTER_AUTH_SECRET");
+  if (secret) {
+    c.secrets = split_list(*secret);
+    check_secrets(env, c.secrets, production);
+  } else if (production) {
+    env.problem("AUTH_SECRET", "is missing; production needs a secret of at least 32 bytes",
+                "<32+ random bytes, e.g. the output of: openssl rand -base64 32>");
+  } else {
+    c.secrets = {std::string(development_secret)};
+    c.secret_is_dev_default = true;
+  }
+  if (c.secrets.empty()) c.secrets = {std::string(development_secret)};  // only with a reported problem
+
+  auto url = env.raw("AUTH_URL");
+  if (!url) url = env.raw("BETTER_AUTH_URL");
+  if (url) c.base_url = *url;
+  c.base_path = env.string("AUTH_BASE_PATH", c.base_path);
+  if (!c.base_path.starts_with('/') || (c.base_path.size() > 1 && c.base_path.ends_with('/'))) {
+    env.problem("AUTH_BASE_PATH", "'" + c.base_path + "' must start with / and not end with one", "AUTH_BASE_PATH=/api/auth");
+  }
+  c.trusted_origins = split_list(env.string("AUTH_TRUSTED_ORIGINS", ""));
+  c.argon2.memory_kib = static_cast<std::uint32_t>(env.integer("AUTH_ARGON2_MEMORY_KIB", c.argon2.memory_kib, 8, 4 * 1024 * 1024));
+  c.argon2.iterations = static_cast<std::uint32_t>(env.integer("AUTH_ARGON2_ITERATIONS", c.argon2.iterations, 1, 100));
+  c.argon2.parallelism = static_cast<std::uint32_t>(env.integer("AUTH_ARGON2_PARALLELISM", c.argon2.parallelism, 1, 64));
+  if (c.argon2.memory_kib < 8 * c.argon2.parallelism) {
+    env.problem("AUTH_ARGON2_MEMORY_KIB", fmt::format("{} KiB is below 8 KiB per lane ({} lanes)", c.argon2.memory_kib,
+                                                      c.argon2.parallelism),
+                "AUTH_ARGON2_MEMORY_KIB=19456");
+  }
+  c.rehash = env.boolean("AUTH_REHASH", c.rehash);
+  return c;
+}
+
+std::string Config::describe() const {
+  return fmt::format("AUTH_SECRET={} AUTH_URL={}{} argon2id m={} t={} p={}",
+                     secret_is_dev_default ? "(development default)"
+                                           : (secrets.size() == 1 ? std::string("***") : fmt::format("*** ({} secrets)", secrets.size())),
+                     base_url, base_path, argon2.memory_kib, argon2.iterations, argon2.parallelism);
+}
+
+}  // namespace vibework::auth
