@@ -43,7 +43,10 @@ Response response_for_exception(std::exception_ptr error, std::string_view reque
     }
     // A service failure: logged with its hint for operators, answered briefly to the client.
     spdlog::error("request {} failed: {}", request_id, e.what());
-    return error_response(status, code_for(e.kind()), e.service() + " is unavailable: " + e.message(), request_id);
+    auto res = error_response(status, code_for(e.kind()), e.service() + " is unavailable: " + e.message(), request_id);
+    // Busy, not broken (every connection or hashing slot taken): a retry soon is likely to work.
+    if (e.kind() == infra::ErrorKind::pool_exhausted) res.set(beast_http::field::retry_after, "1");
+    return res;
   } catch (const std::exception& e) {
     spdlog::error("request {} failed with an unexpected error: {}", request_id, e.what());
   } catch (...) {

@@ -49,6 +49,14 @@ TEST(ErrorResponse, ServiceFailuresNameTheServiceButNotTheHint) {
   EXPECT_EQ(message, "mysql is unavailable: connection refused");
 }
 
+TEST(ErrorResponse, ABusyServiceAsksForARetrySoon) {
+  auto busy = respond_to([] { throw infra::PoolExhaustedError("auth", "all 66 places are taken", "retry"); });
+  EXPECT_EQ(busy.result(), Status::service_unavailable);
+  EXPECT_EQ(busy[beast_http::field::retry_after], "1");
+  auto down = respond_to([] { throw infra::UnavailableError("mysql", "connection refused", "start it"); });
+  EXPECT_EQ(down[beast_http::field::retry_after], "") << "down is not busy: no promise of a quick recovery";
+}
+
 TEST(ErrorResponse, HttpErrorsKeepStatusAndCode) {
   auto res = respond_to([] { throw HttpError(Status::unauthorized, "UNAUTHORIZED", "sign in first"); });
   EXPECT_EQ(res.result(), Status::unauthorized);
