@@ -9,7 +9,8 @@
 
 namespace vibework::auth {
 
-using TimePoint = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
+// The rows' type (mysql::TimePoint); values are whole milliseconds, as DATETIME(3) stores them.
+using TimePoint = std::chrono::system_clock::time_point;
 
 enum class Presented {
   expired,  // delete the row, expire the cookies, no session

@@ -1,0 +1,79 @@
+#pragma once
+// SessionStore: Better-Auth's sessions in MySQL (the `session` table, its rows readable and
+// writable by a Better-Auth Node service on the same database), with SessionPolicy's lifetimes.
+//
+//   auth::SessionStore store(db);   // the tables named as db's configuration says
+//   auth::NewSession options{.remember_me = true, .ip = ip, .user_agent = ua};
+//   auto session = co_await store.create(user.id, std::move(options));
+//   auto found = co_await store.present(token);   // nullopt: no such, or expired (row deleted)
+//   co_await store.revoke(token);
+//
+// The clock is injectable so tests can move time; it defaults to the system clock.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "vibework/auth/session_policy.hpp"
+#include "vibework/infra/asio.hpp"
+#include "vibework/mysql/database.hpp"
+#include "vibework/schema/auth_schema.hpp"
+
+namespace vibework::auth {
+
+struct NewSession {
+  bool remember_me = true;
+  std::string ip{};          // "" when unknown, as Better-Auth stores it
+  std::string user_agent{};  // "" when absent
+};
+
+struct PresentOptions {
+  bool dont_remember = false;    // the dont_remember cookie is there: never slide
+  bool disable_refresh = false;  // get-session?disableRefresh=true
+};
+
+struct FoundSession {
+  schema::Session session;
+  schema::User user;
+  bool refreshed = false;  // slid just now: re-issue the session cookie with Max-Age = expiresIn
+};
+
+class SessionStore {
+ public:
+  using Clock = std::function<TimePoint()>;
+
+  explicit SessionStore(mysql::Database& db, SessionPolicy policy = {}, Clock clock = {});
+
+  // A new row: a 32-character token and id from the CSPRNG, expiresAt by the policy.
+  // (Name the options before co_await: GCC 12 double-destroys an aggregate built inside it; the
+  // one-argument forms need none. See the README's GCC 12 section.)
+  awaitable<schema::Session> create(std::string user_id, NewSession options);
+  awaitable<schema::Session> create(std::string user_id) { return create(std::move(user_id), NewSession()); }
+
+  // The session and its user for a token, as get-session sees them: an expired row is deleted
+  // and answers nullopt; a session due for its daily slide is extended.
+  awaitable<std::optional<FoundSession>> present(std::string token, PresentOptions options);
+  awaitable<std::optional<FoundSession>> present(std::string token) { return present(std::move(token), PresentOptions()); }
+
+  // The user's sessions that have not expired (list-sessions).
+  awaitable<std::vector<schema::Session>> list_for_user(std::string user_id);
+
+  // Deletes one session by token; true when there was one.
+  awaitable<bool> revoke(std::string token);
+  // Deletes the user's sessions, all of them or all but `keep_token`; how many went.
+  awaitable<std::uint64_t> revoke_all(std::string user_id, std::optional<std::string> keep_token = std::nullopt);
+  // Deletes every expired row (Better-Auth has no such sweep: its table only grows).
+  awaitable<std::uint64_t> delete_expired();
+
+  const SessionPolicy& policy() const noexcept { return policy_; }
+
+ private:
+  TimePoint now() const;
+
+  mysql::Database& db_;
+  schema::AuthSchema tables_;
+  SessionPolicy policy_;
+  Clock clock_;
+};
+
+}  // namespace vibework::auth
