@@ -1,0 +1,63 @@
+#pragma once
+// UserStore: Better-Auth's users and their email/password ("credential") accounts in MySQL,
+// the rows a Better-Auth Node service reads and writes the same way.
+//
+//   auth::UserStore users(db);
+//   auth::NewUser ada{.name = "Ada", .email = "Ada@Example.com"};
+//   auto user = co_await users.create(std::move(ada), co_await hasher.hash(password));
+//   auto found = co_await users.find_credentials("ada@example.com");   // user + password hash
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "vibework/auth/session_policy.hpp"
+#include "vibework/infra/asio.hpp"
+#include "vibework/mysql/database.hpp"
+#include "vibework/schema/auth_schema.hpp"
+
+namespace vibework::auth {
+
+struct NewUser {
+  std::string name{};
+  std::string email{};              // lower-cased on the way in (normalize_email)
+  std::optional<std::string> image{};
+};
+
+struct Credentials {
+  schema::User user;
+  std::optional<std::string> password_hash;  // nullopt: the user has no credential account
+};
+
+// Better-Auth 1.7's email/password account: providerId "credential", issuer "local:credential"
+// (local:<encodeURIComponent(providerId)>), accountId = the user's id.
+inline constexpr std::string_view credential_provider = "credential";
+inline constexpr std::string_view credential_issuer = "local:credential";
+
+class UserStore {
+ public:
+  using Clock = std::function<TimePoint()>;
+  explicit UserStore(mysql::Database& db, Clock clock = {});
+
+  // The user and its credential account, in one transaction. ConflictError when the email is
+  // already registered (the unique key decides, so two sign-ups racing cannot both win).
+  awaitable<schema::User> create(NewUser user, std::string password_hash);
+
+  awaitable<std::optional<Credentials>> find_credentials(std::string email);
+  awaitable<std::optional<schema::User>> find(std::string user_id);
+
+  // Replaces the credential account's hash (change-password, rehash on sign-in); false when the
+  // user has no credential account.
+  awaitable<bool> set_password(std::string user_id, std::string password_hash);
+
+  // Deletes the user; its accounts and sessions go with it (ON DELETE CASCADE).
+  awaitable<bool> remove(std::string user_id);
+
+ private:
+  TimePoint now() const;
+
+  mysql::Database& db_;
+  schema::AuthSchema tables_;
+  Clock clock_;
+};
+
+}  // namespace vibework::auth

@@ -1,0 +1,113 @@
+// UserStore against the real MariaDB on the migrated Better-Auth schema.
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+
+#include "vibework/auth/session_store.hpp"
+#include "vibework/auth/user_store.hpp"
+#include "vibework/infra/errors.hpp"
+#include "vibework/mysql/migrations.hpp"
+#include "vibework/mysql/test_support.hpp"
+#include "vibework/testkit/async.hpp"
+#include "vibework/testkit/co_assert.hpp"
+
+namespace vibework::auth {
+namespace {
+
+class UserStoreTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    config_ = new mysql::Config(mysql::test_support::fresh_database("vibework_test_auth_users"));
+    const char* source_dir = std::getenv("VIBEWORK_SOURCE_DIR");
+    ASSERT_NE(source_dir, nullptr) << "run it through ctest, which sets VIBEWORK_SOURCE_DIR";
+    testkit::run_async([dir = std::string(source_dir) + "/migrations"]() -> awaitable<void> {
+      mysql::Database db(*config_);
+      co_await db.start();
+      co_await mysql::apply_migrations(db, dir);
+      co_await db.stop();
+    }());
+  }
+  static void TearDownTestSuite() { delete config_; }
+  void SetUp() override {
+    testkit::run_async([this]() -> awaitable<void> {
+      co_await db_.start();
+      co_await db_.execute("DELETE FROM `user`");
+    }());
+  }
+  void TearDown() override {
+    testkit::run_async([this]() -> awaitable<void> { co_await db_.stop(); }());
+  }
+
+  static mysql::Config* config_;
+  mysql::Database db_{*config_};
+  schema::AuthSchema tables_{*config_};
+  UserStore users_{db_};
+};
+mysql::Config* UserStoreTest::config_ = nullptr;
+
+TEST_F(UserStoreTest, CreatesAUserWithItsCredentialAccountAsBetterAuthDoes) {
+  testkit::run_async([this]() -> awaitable<void> {
+    NewUser ada{.name = "Ada", .email = "Ada@Example.TEST"};
+    const auto user = co_await users_.create(std::move(ada), "$argon2id$fake-hash");
+    EXPECT_EQ(user.email, "ada@example.test");
+    EXPECT_FALSE(user.email_verified);
+    EXPECT_EQ(user.id.size(), 32u);
+
+    auto& accounts = tables_.account;
+    const auto rows = co_await db_.select(accounts).all();
+    CO_ASSERT_TRUE(rows.size() == 1u);
+    EXPECT_EQ(rows[0].provider_id, "credential");
+    EXPECT_EQ(rows[0].issuer, "local:credential");
+    EXPECT_EQ(rows[0].account_id, user.id);
+    EXPECT_EQ(rows[0].user_id, user.id);
+    EXPECT_EQ(rows[0].password, "$argon2id$fake-hash");
+
+    auto found = co_await users_.find_credentials("ADA@example.test");
+    CO_ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->user.id, user.id);
+    EXPECT_EQ(found->password_hash, "$argon2id$fake-hash");
+    auto missing = co_await users_.find_credentials("nobody@example.test");
+    EXPECT_FALSE(missing.has_value());
+  }());
+}
+
+TEST_F(UserStoreTest, ATakenEmailIsAConflictAndLeavesNothingHalfWritten) {
+  testkit::run_async([this]() -> awaitable<void> {
+    NewUser first{.name = "Ada", .email = "ada@example.test"};
+    (void)co_await users_.create(std::move(first), "h1");
+    NewUser again{.name = "Other", .email = "ADA@example.test"};
+    bool conflict = false;
+    try {
+      (void)co_await users_.create(std::move(again), "h2");
+    } catch (const infra::ConflictError&) {
+      conflict = true;
+    }
+    EXPECT_TRUE(conflict);
+    auto& accounts = tables_.account;
+    const auto count = co_await db_.select(accounts).count();
+    EXPECT_EQ(count, 1u) << "the failed sign-up's account was rolled back";
+  }());
+}
+
+TEST_F(UserStoreTest, ChangesThePasswordAndDeletesWithSessions) {
+  testkit::run_async([this]() -> awaitable<void> {
+    NewUser ada{.name = "Ada", .email = "ada@example.test"};
+    const auto user = co_await users_.create(std::move(ada), "old");
+    EXPECT_TRUE(co_await users_.set_password(user.id, "new"));
+    auto found = co_await users_.find_credentials("ada@example.test");
+    CO_ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->password_hash, "new");
+    EXPECT_FALSE(co_await users_.set_password("no-such-user", "x"));
+
+    SessionStore sessions(db_);
+    const auto session = co_await sessions.create(user.id);
+    EXPECT_TRUE(co_await users_.remove(user.id));
+    auto gone = co_await sessions.present(session.token);
+    EXPECT_FALSE(gone.has_value()) << "the user's sessions go with it";
+    auto nobody = co_await users_.find(user.id);
+    EXPECT_FALSE(nobody.has_value());
+  }());
+}
+
+}  // namespace
+}  // namespace vibework::auth
