@@ -1,0 +1,66 @@
+// SessionCookies: what a browser sends and receives around a session (facts file §3).
+#include <gtest/gtest.h>
+
+#include "vibework/auth/session_cookies.hpp"
+#include "vibework/auth/signed_cookie.hpp"
+
+namespace vibework::auth {
+namespace {
+
+const std::string secret(32, 's'), old_secret(32, 'o');
+const std::string token = "Ab3dEf6hIj9kLmN0pQrStUvWxYz12345";
+
+Config config_with(std::vector<std::string> secrets, std::string base_url = "http://localhost:3000") {
+  Config c;
+  c.secrets = std::move(secrets);
+  c.base_url = std::move(base_url);
+  return c;
+}
+
+http::Request with_cookie(const std::string& cookie) {
+  http::Request r;
+  r.message.set("Cookie", cookie);
+  return r;
+}
+
+TEST(SessionCookies, ReadsASignedTokenByAnySecretAndRefusesTampering) {
+  const SessionCookies cookies(config_with({secret, old_secret}), false);
+  EXPECT_EQ(cookies.token(with_cookie("better-auth.session_token=" + sign_cookie_value(token, secret))), token);
+  EXPECT_EQ(cookies.token(with_cookie("a=b; better-auth.session_token=" + sign_cookie_value(token, old_secret))), token)
+      << "signed before the rotation";
+  EXPECT_EQ(cookies.token(with_cookie("better-auth.session_token=" + token)), std::nullopt) << "unsigned";
+  EXPECT_EQ(cookies.token(with_cookie("better-auth.session_token=" + sign_cookie_value(token, std::string(32, 'x')))),
+            std::nullopt);
+  EXPECT_EQ(cookies.token(http::Request{}), std::nullopt);
+  EXPECT_FALSE(cookies.dont_remember(with_cookie("better-auth.dont_remember=true")));
+  EXPECT_TRUE(cookies.dont_remember(with_cookie("better-auth.dont_remember=" + sign_cookie_value("true", secret))));
+}
+
+TEST(SessionCookies, IssuesWithRememberMeOrWithoutIt) {
+  const SessionCookies cookies(config_with({secret, old_secret}), false);
+  const auto remembered = cookies.issue(token, true);
+  ASSERT_EQ(remembered.size(), 1u);
+  EXPECT_EQ(remembered[0], "better-auth.session_token=" + sign_cookie_value(token, secret) +
+                               "; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax");
+  const auto forgotten = cookies.issue(token, false);
+  ASSERT_EQ(forgotten.size(), 2u);
+  EXPECT_EQ(forgotten[0], "better-auth.session_token=" + sign_cookie_value(token, secret) +
+                              "; Path=/; HttpOnly; SameSite=Lax")
+      << "a browser-session cookie";
+  EXPECT_EQ(forgotten[1], "better-auth.dont_remember=" + sign_cookie_value("true", secret) +
+                              "; Path=/; HttpOnly; SameSite=Lax");
+  EXPECT_EQ(cookies.refresh(token), remembered[0]);
+}
+
+TEST(SessionCookies, SecureNamesOverHttpsAndClearingEveryCookie) {
+  const SessionCookies cookies(config_with({secret}, "https://app.example.com"), false);
+  EXPECT_EQ(cookies.names().session_token, "__Secure-better-auth.session_token");
+  EXPECT_NE(cookies.issue(token, true)[0].find("; Secure; SameSite=Lax"), std::string::npos);
+  const auto cleared = cookies.clear();
+  ASSERT_EQ(cleared.size(), 3u);
+  EXPECT_EQ(cleared[0], "__Secure-better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
+  EXPECT_EQ(cleared[2].rfind("__Secure-better-auth.dont_remember=; Max-Age=0", 0), 0u);
+}
+
+}  // namespace
+}  // namespace vibework::auth
