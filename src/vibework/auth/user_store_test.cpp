@@ -1,13 +1,10 @@
 // UserStore against the real MariaDB on the migrated Better-Auth schema.
-#include <cstdlib>
-
 #include <gtest/gtest.h>
 
 #include "vibework/auth/session_store.hpp"
 #include "vibework/auth/user_store.hpp"
 #include "vibework/infra/errors.hpp"
-#include "vibework/mysql/migrations.hpp"
-#include "vibework/mysql/test_support.hpp"
+#include "vibework/auth/test_support.hpp"
 #include "vibework/testkit/async.hpp"
 #include "vibework/testkit/co_assert.hpp"
 
@@ -17,15 +14,7 @@ namespace {
 class UserStoreTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    config_ = new mysql::Config(mysql::test_support::fresh_database("vibework_test_auth_users"));
-    const char* source_dir = std::getenv("VIBEWORK_SOURCE_DIR");
-    ASSERT_NE(source_dir, nullptr) << "run it through ctest, which sets VIBEWORK_SOURCE_DIR";
-    testkit::run_async([dir = std::string(source_dir) + "/migrations"]() -> awaitable<void> {
-      mysql::Database db(*config_);
-      co_await db.start();
-      co_await mysql::apply_migrations(db, dir);
-      co_await db.stop();
-    }());
+    config_ = new mysql::Config(test_support::migrated_database("vibework_test_auth_users"));
   }
   static void TearDownTestSuite() { delete config_; }
   void SetUp() override {
