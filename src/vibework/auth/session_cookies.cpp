@@ -1,13 +1,18 @@
 #include "vibework/auth/session_cookies.hpp"
 
 #include "vibework/auth/signed_cookie.hpp"
+#include "vibework/infra/errors.hpp"
 
 namespace vibework::auth {
 
 SessionCookies::SessionCookies(const Config& config, bool production, SessionPolicy policy)
     : names_(CookieNames::make(secure_cookies(config.base_url, production))),
       secrets_(config.secrets),
-      policy_(policy) {}
+      policy_(policy) {
+  if (secrets_.empty()) {
+    throw infra::ConfigError("auth", "no secret to sign session cookies with", "set AUTH_SECRET");
+  }
+}
 
 std::optional<std::string> SessionCookies::signed_cookie(const http::Request& request, const std::string& name) const {
   const auto value = find_cookie(request.header("Cookie"), name);

@@ -3,6 +3,7 @@
 
 #include "vibework/auth/session_cookies.hpp"
 #include "vibework/auth/signed_cookie.hpp"
+#include "vibework/infra/errors.hpp"
 
 namespace vibework::auth {
 namespace {
@@ -60,6 +61,10 @@ TEST(SessionCookies, SecureNamesOverHttpsAndClearingEveryCookie) {
   ASSERT_EQ(cleared.size(), 3u);
   EXPECT_EQ(cleared[0], "__Secure-better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
   EXPECT_EQ(cleared[2].rfind("__Secure-better-auth.dont_remember=; Max-Age=0", 0), 0u);
+}
+
+TEST(SessionCookies, RefusesToWorkWithoutASecret) {
+  EXPECT_THROW(SessionCookies(config_with({}), false), infra::ConfigError);
 }
 
 }  // namespace

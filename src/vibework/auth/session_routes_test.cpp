@@ -1,0 +1,132 @@
+// get-session, sign-out and ok through the router, on the real MariaDB, as the official client
+// calls them (facts file §2.4, §2.5, §2.19).
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "vibework/auth/session_routes.hpp"
+#include "vibework/auth/signed_cookie.hpp"
+#include "vibework/auth/test_support.hpp"
+#include "vibework/auth/user_store.hpp"
+#include "vibework/http/http_error.hpp"
+#include "vibework/http/response.hpp"
+#include "vibework/testkit/async.hpp"
+#include "vibework/testkit/co_assert.hpp"
+
+namespace vibework::auth {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SessionRoutesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    config_ = new mysql::Config(test_support::migrated_database("vibework_test_auth_routes"));
+  }
+  static void TearDownTestSuite() { delete config_; }
+
+  void SetUp() override {
+    register_session_routes(router_, {"/api/auth", store_, cookies_, origins_});
+    testkit::run_async([this]() -> awaitable<void> {
+      co_await db_.start();
+      co_await db_.execute("DELETE FROM `user`");
+      NewUser ada{.name = "Ada", .email = "ada@example.test"};
+      user_ = co_await users_.create(std::move(ada), "hash");
+    }());
+  }
+  void TearDown() override {
+    testkit::run_async([this]() -> awaitable<void> { co_await db_.stop(); }());
+  }
+
+  http::Response call(http::Verb method, const std::string& target, const std::string& cookie = "",
+                      const std::string& origin = "") {
+    http::Request req;
+    req.message.method(method);
+    req.message.target(target);
+    if (!cookie.empty()) req.message.set("Cookie", cookie);
+    if (!origin.empty()) req.message.set("Origin", origin);
+    auto match = router_.match(method, req.path(), req.params);
+    if (match.handler == nullptr) throw std::runtime_error("no route for " + target);
+    try {
+      return testkit::run_async((*match.handler)(req));
+    } catch (const http::HttpError& e) {
+      return http::error_response(e.status(), e.code(), e.what(), "");
+    }
+  }
+  std::string cookie_for(const std::string& token) const {
+    return "better-auth.session_token=" + sign_cookie_value(token, auth_config_.secrets.front());
+  }
+
+  static mysql::Config* config_;
+  mysql::Database db_{*config_};
+  TimePoint now_{std::chrono::milliseconds(1'800'000'000'000)};
+  SessionStore store_{db_, SessionPolicy{}, [this] { return now_; }};
+  UserStore users_{db_, [this] { return now_; }};
+  Config auth_config_ = [] {
+    Config c;
+    c.secrets = {std::string(32, 's')};
+    return c;
+  }();
+  SessionCookies cookies_{auth_config_, false};
+  TrustedOrigins origins_{"http://localhost:3000", {}};
+  http::Router router_;
+  schema::User user_;
+};
+mysql::Config* SessionRoutesTest::config_ = nullptr;
+
+TEST_F(SessionRoutesTest, OkAnswersOk) {
+  auto res = call(http::Verb::get, "/api/auth/ok");
+  EXPECT_EQ(res.result(), http::Status::ok);
+  EXPECT_EQ(res.body(), R"({"ok":true})");
+}
+
+TEST_F(SessionRoutesTest, GetSessionIsNullWithoutAValidCookieAndNeverCached) {
+  auto none = call(http::Verb::get, "/api/auth/get-session");
+  EXPECT_EQ(none.result(), http::Status::ok);
+  EXPECT_EQ(none.body(), "null");
+  EXPECT_EQ(none[http::beast_http::field::cache_control], "no-store");
+  EXPECT_EQ(none[http::beast_http::field::pragma], "no-cache");
+  auto forged = call(http::Verb::get, "/api/auth/get-session", "better-auth.session_token=abc.def");
+  EXPECT_EQ(forged.body(), "null");
+  EXPECT_EQ(forged.count(http::beast_http::field::set_cookie), 0u) << "a bad signature does not clear the cookie";
+}
+
+TEST_F(SessionRoutesTest, GetSessionReturnsSessionAndUserAndSlidesOnceADay) {
+  const auto session = testkit::run_async(store_.create(user_.id));
+  auto res = call(http::Verb::get, "/api/auth/get-session", cookie_for(session.token));
+  const auto body = boost::json::parse(res.body()).as_object();
+  EXPECT_EQ(body.at("session").at("token").as_string(), session.token);
+  EXPECT_EQ(body.at("user").at("email").as_string(), "ada@example.test");
+  EXPECT_EQ(res.count(http::beast_http::field::set_cookie), 0u) << "not due: no Set-Cookie";
+
+  now_ += 25h;
+  auto slid = call(http::Verb::get, "/api/auth/get-session", cookie_for(session.token));
+  EXPECT_EQ(slid[http::beast_http::field::set_cookie], cookies_.refresh(session.token));
+  auto disabled = call(http::Verb::get, "/api/auth/get-session?disableRefresh=false", cookie_for(session.token));
+  EXPECT_EQ(disabled.count(http::beast_http::field::set_cookie), 0u);
+
+  now_ += 9 * 24h;
+  auto expired = call(http::Verb::get, "/api/auth/get-session", cookie_for(session.token));
+  EXPECT_EQ(expired.body(), "null");
+  EXPECT_EQ(expired.count(http::beast_http::field::set_cookie), 3u) << "an expired session's cookies are cleared";
+}
+
+TEST_F(SessionRoutesTest, SignOutDeletesTheSessionAndClearsCookies) {
+  const auto session = testkit::run_async(store_.create(user_.id));
+  auto foreign = call(http::Verb::post, "/api/auth/sign-out", cookie_for(session.token), "https://evil.example");
+  EXPECT_EQ(foreign.result(), http::Status::forbidden);
+  EXPECT_NE(foreign.body().find("INVALID_ORIGIN"), std::string::npos);
+
+  auto res = call(http::Verb::post, "/api/auth/sign-out", cookie_for(session.token), "http://localhost:3000");
+  EXPECT_EQ(res.result(), http::Status::ok);
+  EXPECT_EQ(res.body(), R"({"success":true})");
+  EXPECT_EQ(res.count(http::beast_http::field::set_cookie), 3u);
+  auto after = call(http::Verb::get, "/api/auth/get-session", cookie_for(session.token));
+  EXPECT_EQ(after.body(), "null");
+
+  auto without = call(http::Verb::post, "/api/auth/sign-out");
+  EXPECT_EQ(without.result(), http::Status::ok) << "signing out without a session is no error";
+}
+
+}  // namespace
+}  // namespace vibework::auth
