@@ -45,6 +45,20 @@ TEST(ServerE2E, LiveAndReady) {
   }
 }
 
+TEST(ServerE2E, AuthSessionRoutesAnswerAsBetterAuth) {
+  Server server;
+  TestClient client(server.port);
+  auto ok = client.request(verb::get, "/api/auth/ok");
+  EXPECT_EQ(ok.status, 200u);
+  EXPECT_EQ(ok.body, R"({"ok":true})");
+  auto session = client.request(verb::get, "/api/auth/get-session");
+  EXPECT_EQ(session.status, 200u);
+  EXPECT_EQ(session.body, "null") << "signed out";
+  auto out = client.request(verb::post, "/api/auth/sign-out");
+  EXPECT_EQ(out.status, 200u);
+  EXPECT_EQ(out.body, R"({"success":true})");
+}
+
 TEST(ServerE2E, KeepAliveServesManyRequestsOnOneConnection) {
   Server server;
   TestClient client(server.port);

@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include "vibework/app/auth_service.hpp"
 #include "vibework/app/commands.hpp"
 #include "vibework/app/descriptor_budget.hpp"
 #include "vibework/app/infrastructure.hpp"
@@ -16,6 +17,7 @@
 #include "vibework/infra/health.hpp"
 #include "vibework/infra/process_limits.hpp"
 #include "vibework/infra/runtime.hpp"
+#include "vibework/mysql/database.hpp"
 
 namespace vibework::app {
 
@@ -42,8 +44,9 @@ int run_serve(const AppConfig& config) {
 
   infra::Readiness readiness(config.health_timeout);
   auto infrastructure = build_infrastructure(config, runtime, readiness);
+  AuthService auth(config, *infrastructure->mysql);  // before the router: outlives its routes
   http::Router router;
-  AppContext context{config, readiness, *infrastructure};
+  AppContext context{config, readiness, *infrastructure, &auth};
   register_routes(router, context);
   // Last to start, first to stop.
   auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router));
