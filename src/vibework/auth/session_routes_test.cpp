@@ -4,10 +4,12 @@
 
 #include <boost/json/parse.hpp>
 
+#include "vibework/auth/session_guard.hpp"
 #include "vibework/auth/session_routes.hpp"
 #include "vibework/auth/signed_cookie.hpp"
 #include "vibework/auth/test_support.hpp"
 #include "vibework/auth/user_store.hpp"
+#include "vibework/auth/wire.hpp"
 #include "vibework/http/http_error.hpp"
 #include "vibework/http/response.hpp"
 #include "vibework/testkit/async.hpp"
@@ -27,6 +29,10 @@ class SessionRoutesTest : public ::testing::Test {
 
   void SetUp() override {
     register_session_routes(router_, {"/api/auth", store_, cookies_, origins_});
+    router_.get("/me", require_session(cookies_, store_,
+                                       [](http::Request&, const SignedIn& who) -> awaitable<http::Response> {
+                                         co_return http::json_response(http::Status::ok, user_json(who.user));
+                                       }));
     testkit::run_async([this]() -> awaitable<void> {
       co_await db_.start();
       co_await db_.execute("DELETE FROM `user`");
@@ -126,6 +132,27 @@ TEST_F(SessionRoutesTest, SignOutDeletesTheSessionAndClearsCookies) {
 
   auto without = call(http::Verb::post, "/api/auth/sign-out");
   EXPECT_EQ(without.result(), http::Status::ok) << "signing out without a session is no error";
+}
+
+TEST_F(SessionRoutesTest, TheGuardAnswers401WithoutASessionAndGivesTheHandlerTheUser) {
+  auto anonymous = call(http::Verb::get, "/me");
+  EXPECT_EQ(anonymous.result(), http::Status::unauthorized);
+  const auto error = boost::json::parse(anonymous.body()).as_object();
+  EXPECT_EQ(error.at("code").as_string(), "UNAUTHORIZED");
+  EXPECT_EQ(error.at("message").as_string(), "Unauthorized");
+
+  const auto session = testkit::run_async(store_.create(user_.id));
+  auto me = call(http::Verb::get, "/me", cookie_for(session.token));
+  EXPECT_EQ(me.result(), http::Status::ok);
+  EXPECT_EQ(boost::json::parse(me.body()).at("email").as_string(), "ada@example.test");
+  EXPECT_EQ(me.count(http::beast_http::field::set_cookie), 0u);
+  now_ += 25h;
+  auto slid = call(http::Verb::get, "/me", cookie_for(session.token));
+  EXPECT_EQ(slid[http::beast_http::field::set_cookie], cookies_.refresh(session.token));
+
+  (void)testkit::run_async(store_.revoke(session.token));
+  EXPECT_EQ(call(http::Verb::get, "/me", cookie_for(session.token)).result(), http::Status::unauthorized)
+      << "a revoked session is refused at once";
 }
 
 }  // namespace
