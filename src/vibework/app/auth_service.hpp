@@ -19,7 +19,7 @@ struct AuthService {
   std::string base_path;
 };
 
-// GET {base}/ok, GET {base}/get-session, POST {base}/sign-out.
+// Better-Auth's session routes under {base}: ok, get-session, sign-out, list-sessions, revoke-*.
 void register_auth_routes(http::Router& router, AuthService& auth);
 
 }  // namespace vibework::app

@@ -1,5 +1,8 @@
 // get-session, sign-out and ok through the router, on the real MariaDB, as the official client
 // calls them (facts file §2.4, §2.5, §2.19).
+#include <set>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -45,10 +48,11 @@ class SessionRoutesTest : public ::testing::Test {
   }
 
   http::Response call(http::Verb method, const std::string& target, const std::string& cookie = "",
-                      const std::string& origin = "") {
+                      const std::string& origin = "", const std::string& body = "") {
     http::Request req;
     req.message.method(method);
     req.message.target(target);
+    req.message.body() = body;
     if (!cookie.empty()) req.message.set("Cookie", cookie);
     if (!origin.empty()) req.message.set("Origin", origin);
     auto match = router_.match(method, req.path(), req.params);
@@ -153,6 +157,65 @@ TEST_F(SessionRoutesTest, TheGuardAnswers401WithoutASessionAndGivesTheHandlerThe
   (void)testkit::run_async(store_.revoke(session.token));
   EXPECT_EQ(call(http::Verb::get, "/me", cookie_for(session.token)).result(), http::Status::unauthorized)
       << "a revoked session is refused at once";
+}
+
+TEST_F(SessionRoutesTest, ListSessionsNeedsAFreshSession) {
+  const auto a = testkit::run_async(store_.create(user_.id));
+  const auto b = testkit::run_async(store_.create(user_.id));
+  auto listed = call(http::Verb::get, "/api/auth/list-sessions", cookie_for(a.token));
+  EXPECT_EQ(listed.result(), http::Status::ok);
+  const auto sessions = boost::json::parse(listed.body()).as_array();
+  std::set<std::string> tokens;
+  for (const auto& s : sessions) tokens.insert(std::string(s.at("token").as_string()));
+  EXPECT_EQ(tokens, (std::set<std::string>{a.token, b.token}));
+
+  now_ += 25h;
+  auto stale = call(http::Verb::get, "/api/auth/list-sessions", cookie_for(a.token));
+  EXPECT_EQ(stale.result(), http::Status::forbidden);
+  EXPECT_EQ(boost::json::parse(stale.body()).at("code").as_string(), "SESSION_NOT_FRESH");
+}
+
+TEST_F(SessionRoutesTest, RevokeSessionDeletesOnlyTheCallersAndAlwaysSaysTrue) {
+  const auto mine = testkit::run_async(store_.create(user_.id));
+  const auto other = testkit::run_async(store_.create(user_.id));
+  NewUser eve_fields{.name = "Eve", .email = "eve@example.test"};
+  const auto eve = testkit::run_async(users_.create(std::move(eve_fields), "hash"));
+  const auto foreign = testkit::run_async(store_.create(eve.id));
+  const std::string origin = "http://localhost:3000";
+
+  auto res = call(http::Verb::post, "/api/auth/revoke-session", cookie_for(mine.token), origin,
+                  R"({"token":")" + other.token + R"("})");
+  EXPECT_EQ(res.body(), R"({"status":true})");
+  EXPECT_FALSE(testkit::run_async(store_.present(other.token)).has_value());
+  auto theirs = call(http::Verb::post, "/api/auth/revoke-session", cookie_for(mine.token), origin,
+                     R"({"token":")" + foreign.token + R"("})");
+  EXPECT_EQ(theirs.body(), R"({"status":true})");
+  EXPECT_TRUE(testkit::run_async(store_.present(foreign.token)).has_value()) << "another user's session stays";
+
+  auto missing = call(http::Verb::post, "/api/auth/revoke-session", cookie_for(mine.token), origin, "{}");
+  EXPECT_EQ(missing.result(), http::Status::bad_request);
+  EXPECT_NE(missing.body().find("[body.token] Invalid input: expected string, received undefined"), std::string::npos);
+  auto bad_json = call(http::Verb::post, "/api/auth/revoke-session", cookie_for(mine.token), origin, "{");
+  EXPECT_NE(bad_json.body().find("Invalid JSON in request body"), std::string::npos);
+  auto cross = call(http::Verb::post, "/api/auth/revoke-session", "better-auth.session_token=x", "https://evil.example", "{}");
+  EXPECT_EQ(cross.result(), http::Status::forbidden) << "the origin check comes before the session check";
+  auto anonymous = call(http::Verb::post, "/api/auth/revoke-session", "", "", "{}");
+  EXPECT_EQ(anonymous.result(), http::Status::unauthorized);
+}
+
+TEST_F(SessionRoutesTest, RevokeOtherSessionsKeepsTheCurrentOneAndRevokeSessionsNot) {
+  const auto current = testkit::run_async(store_.create(user_.id));
+  const auto other = testkit::run_async(store_.create(user_.id));
+  const std::string origin = "http://localhost:3000";
+  auto others = call(http::Verb::post, "/api/auth/revoke-other-sessions", cookie_for(current.token), origin, "{}");
+  EXPECT_EQ(others.body(), R"({"status":true})");
+  EXPECT_TRUE(testkit::run_async(store_.present(current.token)).has_value());
+  EXPECT_FALSE(testkit::run_async(store_.present(other.token)).has_value());
+
+  auto all = call(http::Verb::post, "/api/auth/revoke-sessions", cookie_for(current.token), origin, "{}");
+  EXPECT_EQ(all.body(), R"({"status":true})");
+  EXPECT_EQ(all.count(http::beast_http::field::set_cookie), 0u) << "Better-Auth does not clear the cookies here";
+  EXPECT_FALSE(testkit::run_async(store_.present(current.token)).has_value());
 }
 
 }  // namespace

@@ -69,6 +69,13 @@ awaitable<bool> SessionStore::revoke(std::string token) {
   co_return removed > 0;
 }
 
+awaitable<bool> SessionStore::revoke_own(std::string token, std::string user_id) {
+  auto& sessions = tables_.session;
+  const auto removed =
+      co_await db_.remove(sessions).where(sessions.token == token && sessions.user_id == user_id).execute();
+  co_return removed > 0;
+}
+
 awaitable<std::uint64_t> SessionStore::revoke_all(std::string user_id, std::optional<std::string> keep_token) {
   auto& sessions = tables_.session;
   if (keep_token) {

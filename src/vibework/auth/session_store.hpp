@@ -60,16 +60,18 @@ class SessionStore {
 
   // Deletes one session by token; true when there was one.
   awaitable<bool> revoke(std::string token);
+  // The same, only when the session is `user_id`'s (revoke-session: a foreign token is ignored).
+  awaitable<bool> revoke_own(std::string token, std::string user_id);
   // Deletes the user's sessions, all of them or all but `keep_token`; how many went.
   awaitable<std::uint64_t> revoke_all(std::string user_id, std::optional<std::string> keep_token = std::nullopt);
   // Deletes every expired row (Better-Auth has no such sweep: its table only grows).
   awaitable<std::uint64_t> delete_expired();
 
   const SessionPolicy& policy() const noexcept { return policy_; }
-
- private:
+  // The store's clock (injected in tests).
   TimePoint now() const;
 
+ private:
   mysql::Database& db_;
   schema::AuthSchema tables_;
   SessionPolicy policy_;
