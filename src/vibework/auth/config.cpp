@@ -1,8 +1,8 @@
 #include "vibework/auth/config.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include "vibework/auth/text.hpp"
 
 namespace vibework::auth {
 
@@ -12,21 +12,6 @@ constexpr std::string_view development_secret = "vibework-development-secret-do-
 // Better-Auth's own default, which it refuses in production too.
 constexpr std::string_view better_auth_default_secret = "better-auth-secret-12345678901234567890";
 constexpr std::size_t min_secret_bytes = 32;
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    auto item = text.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    if (!item.empty()) out.push_back(item);
-    start = end + 1;
-  }
-  return out;
-}
 
 void check_secrets(infra::EnvReader& env, const std::vector<std::string>& secrets, bool production) {
   const std::string example = "<32+ random bytes, e.g. the output of: openssl rand -base64 32>";

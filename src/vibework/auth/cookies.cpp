@@ -1,44 +1,15 @@
 #include "vibework/auth/cookies.hpp"
 
+#include <boost/url/pct_string_view.hpp>
 #include <fmt/format.h>
 
+#include "vibework/auth/text.hpp"
 #include "vibework/infra/errors.hpp"
 
 namespace vibework::auth {
 
 namespace {
 constexpr std::chrono::seconds max_cookie_age{400LL * 24 * 3600};  // 34560000, the browsers' cap
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// decodeURIComponent; nullopt when a '%' is not followed by two hex digits.
-std::optional<std::string> percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    const int hi = i + 1 < s.size() ? hex_value(s[i + 1]) : -1;
-    const int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
-}
 
 std::string_view to_string(SameSite s) noexcept {
   switch (s) {
@@ -71,8 +42,8 @@ std::optional<std::string> find_cookie(std::string_view header, std::string_view
     std::string_view value = trim(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     if (value.find('%') == std::string_view::npos) return std::string(value);
-    auto decoded = percent_decode(value);
-    return decoded ? std::move(*decoded) : std::string(value);
+    const auto encoded = boost::urls::make_pct_string_view(value);  // decodeURIComponent's rules
+    return encoded ? encoded->decode() : std::string(value);
   }
   return std::nullopt;
 }

@@ -2,15 +2,11 @@
 
 #include <regex>
 
+#include "vibework/auth/text.hpp"
+
 namespace vibework::auth {
 
-std::string normalize_email(std::string_view email) {
-  std::string out(email);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+std::string normalize_email(std::string_view email) { return ascii_lower(email); }
 
 bool is_valid_email(std::string_view email) {
   // zod 4's z.email(); ECMAScript syntax, as zod runs it.

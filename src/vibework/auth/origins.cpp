@@ -1,24 +1,19 @@
 #include "vibework/auth/origins.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <regex>
 
 #include <boost/url/parse.hpp>
 
+#include "vibework/auth/text.hpp"
+
 namespace vibework::auth {
 
 namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 // Glob with * (any run) and ? (one character), case-insensitive, over the whole text.
 bool glob_matches(std::string_view pattern, std::string_view text) {
   std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
-  auto same = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)); };
+  auto same = [](char a, char b) { return ascii_lower(a) == ascii_lower(b); };
   while (t < text.size()) {
     if (p < pattern.size() && (pattern[p] == '?' || same(pattern[p], text[t]))) {
       ++p;
@@ -38,7 +33,7 @@ bool glob_matches(std::string_view pattern, std::string_view text) {
 }
 
 bool is_http(std::string_view url) {
-  const auto l = lower(url.substr(0, 8));
+  const auto l = ascii_lower(url.substr(0, 8));
   return l.starts_with("http://") || l.starts_with("https://");
 }
 
@@ -47,11 +42,11 @@ bool is_http(std::string_view url) {
 bool custom_scheme_matches(std::string_view pattern, std::string_view url) {
   const auto p_sep = pattern.find("://"), u_sep = url.find("://");
   if (p_sep == std::string_view::npos || u_sep == std::string_view::npos) return false;
-  if (lower(pattern.substr(0, p_sep)) != lower(url.substr(0, u_sep))) return false;
+  if (ascii_lower(pattern.substr(0, p_sep)) != ascii_lower(url.substr(0, u_sep))) return false;
   const std::string_view p_rest = pattern.substr(p_sep + 3), u_rest = url.substr(u_sep + 3);
   const auto p_slash = p_rest.find('/'), u_slash = u_rest.find('/');
   const std::string_view p_auth = p_rest.substr(0, p_slash), u_auth = u_rest.substr(0, u_slash);
-  if (!p_auth.empty() && lower(p_auth) != lower(u_auth)) return false;
+  if (!p_auth.empty() && ascii_lower(p_auth) != ascii_lower(u_auth)) return false;
   if (p_slash == std::string_view::npos) return true;
   const std::string_view p_path = p_rest.substr(p_slash);
   const std::string_view u_path = u_slash == std::string_view::npos ? std::string_view() : u_rest.substr(u_slash);
@@ -95,9 +90,9 @@ std::string check_origin_header(const OriginHeaders& h, const TrustedOrigins& tr
 std::string origin_of(std::string_view url) {
   const auto r = boost::urls::parse_absolute_uri(url);
   if (!r || !r->has_authority() || r->host().empty()) return "";
-  const std::string scheme = lower(r->scheme());
+  const std::string scheme = ascii_lower(r->scheme());
   if (scheme != "http" && scheme != "https") return "";
-  std::string origin = scheme + "://" + lower(r->host());
+  std::string origin = scheme + "://" + ascii_lower(r->host());
   if (r->has_port()) {
     const auto port = r->port();
     const bool default_port = (scheme == "http" && port == "80") || (scheme == "https" && port == "443");

@@ -1,8 +1,8 @@
 #include "vibework/auth/rate_limit_rules.hpp"
 
-#include <array>
-
 #include <boost/asio/ip/address.hpp>
+
+#include "vibework/auth/text.hpp"
 
 namespace vibework::auth {
 
@@ -19,12 +19,6 @@ bool equals_any(std::string_view path, std::initializer_list<std::string_view> p
     if (path == p) return true;
   }
   return false;
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 }  // namespace
 

@@ -6,11 +6,20 @@
 //   auto expires = policy.new_expiry(now, remember_me);
 //   switch (policy.on_presented(session.expires_at, now, dont_remember, disable_refresh)) { ... }
 #include <chrono>
+#include <functional>
 
 namespace vibework::auth {
 
 // The rows' type (mysql::TimePoint); values are whole milliseconds, as DATETIME(3) stores them.
 using TimePoint = std::chrono::system_clock::time_point;
+
+// The stores' clock: injectable so tests can move time; empty means the system clock, read in
+// whole milliseconds (what DATETIME(3) keeps, so a value read back compares equal).
+using Clock = std::function<TimePoint()>;
+inline TimePoint now_by(const Clock& clock) {
+  if (clock) return clock();
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
 
 enum class Presented {
   expired,  // delete the row, expire the cookies, no session

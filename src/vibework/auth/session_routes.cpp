@@ -53,7 +53,8 @@ std::string token_from_body(const http::Request& req) {
   return std::string(token->as_string());
 }
 
-const boost::json::object status_true{{"status", true}};
+// {"status":true}, the revoke routes' answer.
+http::Response status_true() { return http::json_response(http::Status::ok, boost::json::object{{"status", true}}); }
 
 // z.coerce.boolean(): any non-empty value is true, "false" included.
 bool coerced_true(std::string_view query_value) { return !query_value.empty(); }
@@ -112,15 +113,15 @@ void register_session_routes(http::Router& router, SessionRoutes r) {
   auto revoke_one = [r](http::Request& req, const SignedIn& who) -> awaitable<http::Response> {
     auto token = token_from_body(req);
     (void)co_await r.store.revoke_own(std::move(token), who.user.id);  // foreign or unknown: ignored
-    co_return http::json_response(http::Status::ok, status_true);
+    co_return status_true();
   };
   auto revoke_all = [r](http::Request&, const SignedIn& who) -> awaitable<http::Response> {
     (void)co_await r.store.revoke_all(who.user.id);  // the current one too; its cookies stay
-    co_return http::json_response(http::Status::ok, status_true);
+    co_return status_true();
   };
   auto revoke_others = [r](http::Request&, const SignedIn& who) -> awaitable<http::Response> {
     (void)co_await r.store.revoke_all(who.user.id, who.session.token);
-    co_return http::json_response(http::Status::ok, status_true);
+    co_return status_true();
   };
   router.post(r.base_path + "/revoke-session",
               origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_one))));

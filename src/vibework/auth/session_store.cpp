@@ -7,11 +7,6 @@ namespace vibework::auth {
 SessionStore::SessionStore(mysql::Database& db, SessionPolicy policy, Clock clock)
     : db_(db), tables_(db.config()), policy_(policy), clock_(std::move(clock)) {}
 
-TimePoint SessionStore::now() const {
-  if (clock_) return clock_();
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 awaitable<schema::Session> SessionStore::create(std::string user_id, NewSession options) {
   const auto t = now();
   schema::Session s;

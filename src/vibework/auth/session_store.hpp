@@ -10,7 +10,6 @@
 //
 // The clock is injectable so tests can move time; it defaults to the system clock.
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -40,8 +39,6 @@ struct FoundSession {
 
 class SessionStore {
  public:
-  using Clock = std::function<TimePoint()>;
-
   explicit SessionStore(mysql::Database& db, SessionPolicy policy = {}, Clock clock = {});
 
   // A new row: a 32-character token and id from the CSPRNG, expiresAt by the policy.
@@ -69,7 +66,7 @@ class SessionStore {
 
   const SessionPolicy& policy() const noexcept { return policy_; }
   // The store's clock (injected in tests).
-  TimePoint now() const;
+  TimePoint now() const { return now_by(clock_); }
 
  private:
   mysql::Database& db_;

@@ -7,11 +7,6 @@ namespace vibework::auth {
 
 UserStore::UserStore(mysql::Database& db, Clock clock) : db_(db), tables_(db.config()), clock_(std::move(clock)) {}
 
-TimePoint UserStore::now() const {
-  if (clock_) return clock_();
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
-
 awaitable<schema::User> UserStore::create(NewUser fields, std::string password_hash) {
   const auto t = now();
   schema::User user;

@@ -6,7 +6,6 @@
 //   auth::NewUser ada{.name = "Ada", .email = "Ada@Example.com"};
 //   auto user = co_await users.create(std::move(ada), co_await hasher.hash(password));
 //   auto found = co_await users.find_credentials("ada@example.com");   // user + password hash
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -35,7 +34,6 @@ inline constexpr std::string_view credential_issuer = "local:credential";
 
 class UserStore {
  public:
-  using Clock = std::function<TimePoint()>;
   explicit UserStore(mysql::Database& db, Clock clock = {});
 
   // The user and its credential account, in one transaction. ConflictError when the email is
@@ -53,7 +51,7 @@ class UserStore {
   awaitable<bool> remove(std::string user_id);
 
  private:
-  TimePoint now() const;
+  TimePoint now() const { return now_by(clock_); }
 
   mysql::Database& db_;
   schema::AuthSchema tables_;
