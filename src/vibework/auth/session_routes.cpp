@@ -84,8 +84,7 @@ void register_session_routes(http::Router& router, SessionRoutes r) {
     co_return res;
   });
 
-  router.post(r.base_path + "/sign-out", [r](http::Request& req) -> awaitable<http::Response> {
-    check_origin(req, r.origins);
+  auto sign_out = [r](http::Request& req) -> awaitable<http::Response> {
     if (auto token = r.cookies.token(req)) {
       try {
         (void)co_await r.store.revoke(std::move(*token));
@@ -96,7 +95,8 @@ void register_session_routes(http::Router& router, SessionRoutes r) {
     auto res = http::json_response(http::Status::ok, boost::json::object{{"success", true}});
     add_cookies(res, r.cookies.clear());
     co_return res;
-  });
+  };
+  router.post(r.base_path + "/sign-out", origin_checked(r.origins, std::move(sign_out)));
 
   // freshSessionMiddleware: only a session younger than freshAge lists the others.
   auto list = [r](http::Request&, const SignedIn& who) -> awaitable<http::Response> {
