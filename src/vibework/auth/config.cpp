@@ -67,6 +67,22 @@ Config Config::parse(infra::EnvReader& env, const infra::CoreConfig& core) {
                 "AUTH_ARGON2_MEMORY_KIB=19456");
   }
   c.rehash = env.boolean("AUTH_REHASH", c.rehash);
+  c.hash_threads = static_cast<std::size_t>(env.integer("AUTH_HASH_THREADS", 0, 0, 256));
+  c.hash_queue_limit = static_cast<std::size_t>(env.integer("AUTH_HASH_QUEUE_LIMIT", 64, 0, 100'000));
+  c.min_password_length = static_cast<std::size_t>(env.integer("AUTH_MIN_PASSWORD_LENGTH", 8, 1, 1024));
+  c.max_password_length = static_cast<std::size_t>(env.integer("AUTH_MAX_PASSWORD_LENGTH", 128, 1, 4096));
+  if (c.max_password_length < c.min_password_length) {
+    env.problem("AUTH_MAX_PASSWORD_LENGTH", fmt::format("{} is below AUTH_MIN_PASSWORD_LENGTH ({})", c.max_password_length,
+                                                        c.min_password_length),
+                "AUTH_MAX_PASSWORD_LENGTH=128");
+  }
+  const auto seconds = [&env](const char* name, std::chrono::seconds fallback, long long min) {
+    return std::chrono::seconds(env.integer(name, fallback.count(), min, 10LL * 365 * 86'400));
+  };
+  c.session.expires_in = seconds("AUTH_SESSION_EXPIRES_IN", c.session.expires_in, 1);
+  c.session.update_age = seconds("AUTH_SESSION_UPDATE_AGE", c.session.update_age, 0);
+  c.session.fresh_age = seconds("AUTH_SESSION_FRESH_AGE", c.session.fresh_age, 0);
+  c.delete_user = env.boolean("AUTH_DELETE_USER_ENABLED", c.delete_user);
   return c;
 }
 

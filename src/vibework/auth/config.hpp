@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vibework/auth/password.hpp"
+#include "vibework/auth/session_policy.hpp"
 #include "vibework/infra/config.hpp"
 
 namespace vibework::auth {
@@ -19,6 +20,12 @@ struct Config {
   std::vector<std::string> trusted_origins;        // AUTH_TRUSTED_ORIGINS, comma-separated
   Argon2Params argon2;                             // AUTH_ARGON2_MEMORY_KIB, _ITERATIONS, _PARALLELISM
   bool rehash = true;                              // AUTH_REHASH: a sign-in rewrites scrypt hashes as Argon2id
+  std::size_t hash_threads = 0;                    // AUTH_HASH_THREADS: hashes computed at once; 0 = one per core
+  std::size_t hash_queue_limit = 64;               // AUTH_HASH_QUEUE_LIMIT: waiting hashes; more get 503 + Retry-After
+  std::size_t min_password_length = 8;             // AUTH_MIN_PASSWORD_LENGTH (UTF-16 units, as JavaScript counts)
+  std::size_t max_password_length = 128;           // AUTH_MAX_PASSWORD_LENGTH
+  SessionPolicy session;                           // AUTH_SESSION_EXPIRES_IN, _UPDATE_AGE, _FRESH_AGE (seconds)
+  bool delete_user = false;                        // AUTH_DELETE_USER_ENABLED: POST delete-user answers (else 404)
 
   const std::string& signing_secret() const { return secrets.front(); }
 

@@ -4,16 +4,25 @@
 
 namespace vibework::auth {
 
+awaitable<Authenticated> authenticate(const SessionCookies& cookies, SessionStore& store, const http::Request& req) {
+  auto token = cookies.token(req);
+  if (!token) throw auth_error(http::Status::unauthorized, "UNAUTHORIZED");
+  PresentOptions options{.dont_remember = cookies.dont_remember(req)};
+  auto found = co_await store.present(std::move(*token), options);
+  if (!found) throw auth_error(http::Status::unauthorized, "UNAUTHORIZED");
+  Authenticated caller{SignedIn{std::move(found->session), std::move(found->user)}, found->refreshed};
+  co_return caller;
+}
+
+void with_refreshed_cookie(http::Response& res, const SessionCookies& cookies, const Authenticated& caller) {
+  if (caller.refreshed) res.insert(http::beast_http::field::set_cookie, cookies.refresh(caller.who.session.token));
+}
+
 http::Handler require_session(const SessionCookies& cookies, SessionStore& store, GuardedHandler handler) {
   return [&cookies, &store, handler = std::move(handler)](http::Request& req) -> awaitable<http::Response> {
-    auto token = cookies.token(req);
-    if (!token) throw auth_error(http::Status::unauthorized, "UNAUTHORIZED");
-    PresentOptions options{.dont_remember = cookies.dont_remember(req)};
-    auto found = co_await store.present(std::move(*token), options);
-    if (!found) throw auth_error(http::Status::unauthorized, "UNAUTHORIZED");
-    const SignedIn who{std::move(found->session), std::move(found->user)};
-    auto res = co_await handler(req, who);
-    if (found->refreshed) res.insert(http::beast_http::field::set_cookie, cookies.refresh(who.session.token));
+    const auto caller = co_await authenticate(cookies, store, req);
+    auto res = co_await handler(req, caller.who);
+    with_refreshed_cookie(res, cookies, caller);
     co_return res;
   };
 }

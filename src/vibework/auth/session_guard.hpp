@@ -21,6 +21,16 @@ struct SignedIn {
   schema::User user;
 };
 
+// The signed-in caller, or 401 UNAUTHORIZED. For handlers that validate their body first (as
+// Better-Auth does: a bad body is 400 before a missing session is 401). `refreshed`: the
+// session slid just now, the response must re-issue its cookie (see with_refreshed_cookie).
+struct Authenticated {
+  SignedIn who;
+  bool refreshed = false;
+};
+awaitable<Authenticated> authenticate(const SessionCookies& cookies, SessionStore& store, const http::Request& req);
+void with_refreshed_cookie(http::Response& res, const SessionCookies& cookies, const Authenticated& caller);
+
 using GuardedHandler = std::function<awaitable<http::Response>(http::Request&, const SignedIn&)>;
 
 // `cookies` and `store` must outlive the router the handler is registered on.

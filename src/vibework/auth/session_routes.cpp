@@ -1,71 +1,73 @@
 #include "vibework/auth/session_routes.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 
+#include "vibework/auth/endpoint.hpp"
+#include "vibework/auth/request_body.hpp"
 #include "vibework/auth/session_guard.hpp"
+#include "vibework/auth/text.hpp"
 #include "vibework/auth/wire.hpp"
 #include "vibework/http/response.hpp"
 
 namespace vibework::auth {
 
 namespace {
-void no_store(http::Response& res) {
-  res.set(http::beast_http::field::cache_control, "no-store");
-  res.set(http::beast_http::field::pragma, "no-cache");
-}
-
-void add_cookies(http::Response& res, const std::vector<std::string>& cookies) {
-  for (const auto& c : cookies) res.insert(http::beast_http::field::set_cookie, c);
-}
-
-// The global origin check: a write that carries cookies must come from a trusted origin.
-void check_origin(const http::Request& req, const TrustedOrigins& origins) {
-  OriginHeaders h{.method = http::beast_http::to_string(req.method()),
-                  .has_cookie = !req.header("Cookie").empty(),
-                  .origin = req.header("Origin"),
-                  .referer = req.header("Referer")};
-  if (const auto code = origin_check(h, origins); !code.empty()) throw auth_error(http::Status::forbidden, code);
-}
-
-// Better-Auth's global origin check runs before the endpoint (and its session check).
-http::Handler origin_checked(const TrustedOrigins& origins, http::Handler inner) {
-  return [&origins, inner = std::move(inner)](http::Request& req) -> awaitable<http::Response> {
-    check_origin(req, origins);
-    co_return co_await inner(req);
-  };
-}
-
 // revoke-session's {"token": string}, with Better-Auth's (zod's) answers to a bad body.
 std::string token_from_body(const http::Request& req) {
-  boost::system::error_code ec;
-  const auto body = boost::json::parse(req.body().empty() ? std::string_view("{}") : std::string_view(req.body()), ec);
-  if (ec) throw http::HttpError(http::Status::bad_request, "BAD_REQUEST", "Invalid JSON in request body");
-  const auto* token = body.is_object() ? body.as_object().if_contains("token") : nullptr;
-  if (token == nullptr || !token->is_string()) {
-    const std::string received = token == nullptr ? "undefined" : token->is_number() ? "number" : "object";
-    throw http::HttpError(http::Status::bad_request, "VALIDATION_ERROR",
-                          "[body.token] Invalid input: expected string, received " + received);
-  }
-  return std::string(token->as_string());
+  const auto body = read_body(req);
+  BodyFields fields(body);
+  auto token = fields.required_string("token");
+  fields.finish();
+  return token;
 }
 
 // {"status":true}, the revoke routes' answer.
 http::Response status_true() { return http::json_response(http::Status::ok, boost::json::object{{"status", true}}); }
 
+// /error's code: Better-Auth keeps [A-Za-z0-9_'-]+ and calls anything else UNKNOWN.
+std::string error_code(std::string decoded) {
+  const bool safe = !decoded.empty() && std::all_of(decoded.begin(), decoded.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '\'' || c == '-';
+  });
+  return safe ? decoded : "UNKNOWN";
+}
+
+http::Response error_page(const http::Request& req, bool production) {
+  const auto code = error_code(query_value(req, "error"));
+  const auto description = query_value(req, "error_description");
+  if (production) {
+    http::Response res{http::Status::found, 11};
+    res.set(http::beast_http::field::location, "/?error=" + code);
+    res.prepare_payload();
+    return res;
+  }
+  std::string html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Error</title></head><body><h1>" +
+                     html_escape(code) + "</h1>";
+  if (!description.empty()) html += "<p>" + html_escape(description) + "</p>";
+  html += "</body></html>";
+  return http::text_response(http::Status::ok, "text/html", std::move(html));
+}
+
 // z.coerce.boolean(): any non-empty value is true, "false" included.
 bool coerced_true(std::string_view query_value) { return !query_value.empty(); }
 }  // namespace
 
-void register_session_routes(http::Router& router, SessionRoutes r) {
-  router.get(r.base_path + "/ok", [](http::Request&) -> awaitable<http::Response> {
+void register_session_routes(AuthRouter& router, SessionRoutes r) {
+  router.get("/ok", [](http::Request&) -> awaitable<http::Response> {
     co_return http::json_response(http::Status::ok, boost::json::object{{"ok", true}});
   });
 
-  router.get(r.base_path + "/get-session", [r](http::Request& req) -> awaitable<http::Response> {
+  router.get("/error", [production = r.production](http::Request& req) -> awaitable<http::Response> {
+    co_return error_page(req, production);
+  });
+
+  router.get("/get-session", [r](http::Request& req) -> awaitable<http::Response> {
     std::optional<FoundSession> found;
     bool stale_cookie = false;
     if (auto token = r.cookies.token(req)) {
@@ -96,7 +98,7 @@ void register_session_routes(http::Router& router, SessionRoutes r) {
     add_cookies(res, r.cookies.clear());
     co_return res;
   };
-  router.post(r.base_path + "/sign-out", origin_checked(r.origins, std::move(sign_out)));
+  router.post("/sign-out", origin_checked(r.origins, std::move(sign_out)));
 
   // freshSessionMiddleware: only a session younger than freshAge lists the others.
   auto list = [r](http::Request&, const SignedIn& who) -> awaitable<http::Response> {
@@ -108,7 +110,7 @@ void register_session_routes(http::Router& router, SessionRoutes r) {
     for (const auto& s : sessions) out.push_back(session_json(s));
     co_return http::json_response(http::Status::ok, out);
   };
-  router.get(r.base_path + "/list-sessions", require_session(r.cookies, r.store, std::move(list)));
+  router.get("/list-sessions", require_session(r.cookies, r.store, std::move(list)));
 
   auto revoke_one = [r](http::Request& req, const SignedIn& who) -> awaitable<http::Response> {
     auto token = token_from_body(req);
@@ -123,11 +125,11 @@ void register_session_routes(http::Router& router, SessionRoutes r) {
     (void)co_await r.store.revoke_all(who.user.id, who.session.token);
     co_return status_true();
   };
-  router.post(r.base_path + "/revoke-session",
+  router.post("/revoke-session",
               origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_one))));
-  router.post(r.base_path + "/revoke-sessions",
+  router.post("/revoke-sessions",
               origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_all))));
-  router.post(r.base_path + "/revoke-other-sessions",
+  router.post("/revoke-other-sessions",
               origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_others))));
 }
 

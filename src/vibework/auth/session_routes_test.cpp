@@ -31,7 +31,8 @@ class SessionRoutesTest : public ::testing::Test {
   static void TearDownTestSuite() { delete config_; }
 
   void SetUp() override {
-    register_session_routes(router_, {"/api/auth", store_, cookies_, origins_});
+    AuthRouter routes(router_, "/api/auth");
+    register_session_routes(routes, {store_, cookies_, origins_});
     router_.get("/me", require_session(cookies_, store_,
                                        [](http::Request&, const SignedIn& who) -> awaitable<http::Response> {
                                          co_return http::json_response(http::Status::ok, user_json(who.user));
@@ -49,19 +50,10 @@ class SessionRoutesTest : public ::testing::Test {
 
   http::Response call(http::Verb method, const std::string& target, const std::string& cookie = "",
                       const std::string& origin = "", const std::string& body = "") {
-    http::Request req;
-    req.message.method(method);
-    req.message.target(target);
-    req.message.body() = body;
-    if (!cookie.empty()) req.message.set("Cookie", cookie);
-    if (!origin.empty()) req.message.set("Origin", origin);
-    auto match = router_.match(method, req.path(), req.params);
-    if (match.handler == nullptr) throw std::runtime_error("no route for " + target);
-    try {
-      return testkit::run_async((*match.handler)(req));
-    } catch (const http::HttpError& e) {
-      return http::error_response(e.status(), e.code(), e.what(), "");
-    }
+    test_support::TestRequest r{.method = method, .target = target, .body = body};
+    if (!cookie.empty()) r.headers.emplace_back("Cookie", cookie);
+    if (!origin.empty()) r.headers.emplace_back("Origin", origin);
+    return test_support::call_route(router_, std::move(r));
   }
   std::string cookie_for(const std::string& token) const {
     return "better-auth.session_token=" + sign_cookie_value(token, auth_config_.secrets.front());

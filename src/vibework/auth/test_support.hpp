@@ -3,7 +3,11 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "vibework/http/error_response.hpp"
+#include "vibework/http/router.hpp"
 #include "vibework/mysql/migrations.hpp"
 #include "vibework/mysql/test_support.hpp"
 #include "vibework/testkit/async.hpp"
@@ -23,6 +27,34 @@ inline mysql::Config migrated_database(const std::string& name) {
     co_await db.stop();
   }());
   return config;
+}
+
+// A request as the server hands it to a route; a body is sent as JSON unless a Content-Type
+// header says otherwise.
+struct TestRequest {
+  http::Verb method = http::Verb::get;
+  std::string target;
+  std::string body{};
+  std::vector<std::pair<std::string, std::string>> headers{};
+  std::string remote = "203.0.113.9:50000";
+};
+
+// Routes `r` through `router` and answers as the server would (errors as their JSON responses).
+inline http::Response call_route(const http::Router& router, TestRequest r) {
+  http::Request req;
+  req.message.method(r.method);
+  req.message.target(r.target);
+  req.message.body() = std::move(r.body);
+  req.remote = std::move(r.remote);
+  if (!req.message.body().empty()) req.message.set("Content-Type", "application/json");
+  for (const auto& [name, value] : r.headers) req.message.set(name, value);
+  auto match = router.match(r.method, req.path(), req.params);
+  if (match.handler == nullptr) throw std::runtime_error("no route for " + r.target);
+  try {
+    return testkit::run_async((*match.handler)(req));
+  } catch (...) {
+    return http::response_for_exception(std::current_exception(), "");
+  }
 }
 
 }  // namespace vibework::auth::test_support

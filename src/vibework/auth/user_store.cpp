@@ -44,23 +44,43 @@ awaitable<schema::User> UserStore::create(NewUser fields, std::string password_h
 
 awaitable<std::optional<Credentials>> UserStore::find_credentials(std::string email) {
   auto& users = tables_.user;
-  auto& accounts = tables_.account;
   const std::string normalized = normalize_email(email);
   auto user = co_await db_.select(users).where(users.email == normalized).first();
   if (!user) co_return std::nullopt;
-  // As 1.7 matches it: provider, issuer and accountId = the user's id.
-  const std::string provider(credential_provider), issuer(credential_issuer);
-  auto account = co_await db_.select(accounts)
-                     .where(accounts.provider_id == provider && accounts.issuer == issuer &&
-                            accounts.account_id == user->id)
-                     .first();
-  Credentials found{std::move(*user), account ? account->password : std::nullopt};
+  auto hash = co_await password_hash(user->id);
+  Credentials found{std::move(*user), std::move(hash)};
   co_return found;
 }
 
 awaitable<std::optional<schema::User>> UserStore::find(std::string user_id) {
   auto& users = tables_.user;
   co_return co_await db_.select(users).where(users.id == user_id).first();
+}
+
+// As 1.7 matches the credential account: provider, issuer and accountId = the user's id.
+awaitable<std::optional<std::string>> UserStore::password_hash(std::string user_id) {
+  auto& accounts = tables_.account;
+  const std::string provider(credential_provider), issuer(credential_issuer);
+  auto account = co_await db_.select(accounts)
+                     .where(accounts.provider_id == provider && accounts.issuer == issuer &&
+                            accounts.account_id == user_id)
+                     .first();
+  if (!account) co_return std::nullopt;
+  co_return account->password;
+}
+
+awaitable<std::optional<schema::User>> UserStore::update_profile(std::string user_id, ProfileChange change) {
+  auto user = co_await find(user_id);
+  if (!user) co_return std::nullopt;
+  if (change.name) user->name = std::move(*change.name);
+  if (change.image) user->image = std::move(*change.image);
+  user->updated_at = now();
+  auto& users = tables_.user;
+  (void)co_await db_.update(users)
+      .set(users.name = user->name, users.image = user->image, users.updated_at = user->updated_at)
+      .where(users.id == user_id)
+      .execute();
+  co_return user;
 }
 
 awaitable<bool> UserStore::set_password(std::string user_id, std::string password_hash) {

@@ -22,6 +22,14 @@ struct NewUser {
   std::optional<std::string> image{};
 };
 
+// update-user's fields; an absent one stays as it is. image: nullopt keeps it, a null
+// (std::optional<std::string>{}) inside clears it.
+struct ProfileChange {
+  std::optional<std::string> name{};
+  std::optional<std::optional<std::string>> image{};
+  bool empty() const { return !name && !image; }
+};
+
 struct Credentials {
   schema::User user;
   std::optional<std::string> password_hash;  // nullopt: the user has no credential account
@@ -42,6 +50,10 @@ class UserStore {
 
   awaitable<std::optional<Credentials>> find_credentials(std::string email);
   awaitable<std::optional<schema::User>> find(std::string user_id);
+  // The user's credential password hash; nullopt without a credential account or password.
+  awaitable<std::optional<std::string>> password_hash(std::string user_id);
+  // update-user: sets the given fields and updatedAt; the updated user (nullopt: no such user).
+  awaitable<std::optional<schema::User>> update_profile(std::string user_id, ProfileChange change);
 
   // Replaces the credential account's hash (change-password, rehash on sign-in); false when the
   // user has no credential account.

@@ -128,6 +128,13 @@ class Column {
   {
     return {quoted() + " = ?", std::monostate{}};
   }
+  // An optional column from a value of its own type: NULL or the value.
+  Assignment<row_type> operator=(const value_type& v) const
+    requires infra::describe::is_optional_v<value_type>
+  {
+    if (!v) return *this = std::nullopt;
+    return *this = *v;
+  }
 
   Ordering<row_type> asc() const { return {quoted() + " ASC"}; }
   Ordering<row_type> desc() const { return {quoted() + " DESC"}; }

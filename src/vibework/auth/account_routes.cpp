@@ -1,0 +1,215 @@
+#include "vibework/auth/account_routes.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/object.hpp>
+
+#include "vibework/auth/email.hpp"
+#include "vibework/auth/request_body.hpp"
+#include "vibework/auth/session_guard.hpp"
+#include "vibework/auth/wire.hpp"
+#include "vibework/http/http_error.hpp"
+#include "vibework/http/response.hpp"
+#include "vibework/infra/errors.hpp"
+
+namespace vibework::auth {
+
+namespace {
+// Better-Auth's length limits, counted as JavaScript counts (UTF-16 code units).
+void check_password_length(const std::string& password, const Config& config) {
+  const auto length = utf16_length(password);
+  if (length < config.min_password_length) throw auth_error(http::Status::bad_request, "PASSWORD_TOO_SHORT");
+  if (length > config.max_password_length) throw auth_error(http::Status::bad_request, "PASSWORD_TOO_LONG");
+}
+
+NewSession new_session(const http::Request& req, bool remember_me) {
+  return NewSession{.remember_me = remember_me,
+                    .ip = peer_address(req),
+                    .user_agent = std::string(req.header("User-Agent"))};
+}
+
+// The session's cookies (and, for bearer clients, its token) on a response that signs in.
+http::Response signed_in(boost::json::object body, const SessionCookies& cookies, const std::string& token,
+                         bool remember_me) {
+  auto res = http::json_response(http::Status::ok, body);
+  add_cookies(res, cookies.issue(token, remember_me));
+  return res;
+}
+
+// What sign-in/sign-up check before reading their fields: the global origin check (with the
+// callback URLs) and the form-CSRF rule.
+boost::json::object read_sign_in_body(const http::Request& req, const TrustedOrigins& origins) {
+  auto body = read_body(req, FormBodies::accepted);
+  check_origin(req, origins);
+  check_callback_urls(body, origins);
+  return body;
+}
+
+awaitable<http::Response> sign_up(const AccountRoutes& r, http::Request& req) {
+  const auto body = read_sign_in_body(req, r.origins);
+  BodyFields fields(body);
+  NewUser user{.name = fields.required_string("name"), .email = fields.required_string("email")};
+  const auto password = fields.required_string("password");
+  user.image = fields.optional_string("image");
+  (void)fields.optional_string("callbackURL");  // the verification mail's link (issue 12)
+  const bool remember_me = fields.optional_bool("rememberMe").value_or(true);
+  if (body.contains("email") && body.at("email").is_string() && !is_valid_email(user.email)) {
+    fields.issue("email", "Invalid email address");
+  }
+  fields.finish();
+  check_form_csrf(req, r.origins);
+  check_password_length(password, r.config);
+
+  // The hash first: a taken email costs the same time as a new one.
+  auto hash = co_await r.hasher.hash(password);
+  std::optional<schema::User> created;
+  try {
+    created = co_await r.users.create(std::move(user), std::move(hash));
+  } catch (const infra::ConflictError&) {
+    throw auth_error(http::Status::unprocessable_entity, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
+  }
+  const auto options = new_session(req, remember_me);
+  const auto session = co_await r.sessions.create(created->id, options);
+  co_return signed_in({{"token", session.token}, {"user", user_json(*created)}}, r.cookies, session.token,
+                      remember_me);
+}
+
+awaitable<http::Response> sign_in(const AccountRoutes& r, http::Request& req) {
+  const auto body = read_sign_in_body(req, r.origins);
+  BodyFields fields(body);
+  const auto email = fields.required_string("email");
+  auto password = fields.required_string("password");
+  const auto callback = fields.optional_string("callbackURL");
+  const bool remember_me = fields.optional_bool("rememberMe").value_or(true);
+  fields.finish();
+  check_form_csrf(req, r.origins);
+  if (!is_valid_email(email)) throw auth_error(http::Status::bad_request, "INVALID_EMAIL");
+
+  auto found = co_await r.users.find_credentials(email);
+  if (!found || !found->password_hash) {
+    co_await r.hasher.verify_unknown(std::move(password));  // the same cost as a real check
+    throw auth_error(http::Status::unauthorized, "INVALID_EMAIL_OR_PASSWORD");
+  }
+  if (!co_await r.hasher.verify(password, *found->password_hash)) {
+    throw auth_error(http::Status::unauthorized, "INVALID_EMAIL_OR_PASSWORD");
+  }
+  if (r.config.rehash && needs_rehash(*found->password_hash, r.config.argon2)) {
+    try {  // an old (scrypt) hash becomes Argon2id; the sign-in succeeds either way
+      auto rehashed = co_await r.hasher.hash(std::move(password));
+      (void)co_await r.users.set_password(found->user.id, std::move(rehashed));
+    } catch (const std::exception& e) {
+      spdlog::warn("auth: could not rehash the password of user {}: {}", found->user.id, e.what());
+    }
+  }
+  const auto options = new_session(req, remember_me);
+  const auto session = co_await r.sessions.create(found->user.id, options);
+  boost::json::object answer{{"redirect", callback.has_value()}, {"token", session.token}};
+  if (callback) answer["url"] = *callback;
+  answer["user"] = user_json(found->user);
+  auto res = signed_in(std::move(answer), r.cookies, session.token, remember_me);
+  if (callback) res.set(http::beast_http::field::location, *callback);  // still 200, as Better-Auth
+  co_return res;
+}
+
+awaitable<http::Response> update_user(const AccountRoutes& r, http::Request& req) {
+  const auto body = read_body(req);
+  check_origin(req, r.origins);
+  BodyFields fields(body);
+  ProfileChange change;
+  change.name = fields.optional_string("name");
+  if (const auto* image = body.if_contains("image"); image != nullptr && image->is_null()) {
+    change.image = std::optional<std::string>();
+  } else if (auto given = fields.optional_string("image")) {
+    change.image = std::move(given);
+  }
+  fields.finish();
+  const auto caller = co_await authenticate(r.cookies, r.sessions, req);
+  // JavaScript truthiness: any email but "" (or false/null/0) is an attempt to change it.
+  if (const auto* email = body.if_contains("email");
+      email != nullptr && !(email->is_null() || (email->is_string() && email->as_string().empty()) ||
+                            (email->is_bool() && !email->as_bool()) || (email->is_number() && email->to_number<double>() == 0))) {
+    throw auth_error(http::Status::bad_request, "EMAIL_CAN_NOT_BE_UPDATED");
+  }
+  if (change.empty()) throw http::HttpError(http::Status::bad_request, "NO_FIELDS_TO_UPDATE", "No fields to update");
+  if (!co_await r.users.update_profile(caller.who.user.id, std::move(change))) {
+    throw auth_error(http::Status::unauthorized, "UNAUTHORIZED");  // deleted meanwhile
+  }
+  auto res = http::json_response(http::Status::ok, boost::json::object{{"status", true}});
+  // As Better-Auth, the session cookie is set again.
+  add_cookies(res, r.cookies.issue(caller.who.session.token, !r.cookies.dont_remember(req)));
+  co_return res;
+}
+
+awaitable<http::Response> change_password(const AccountRoutes& r, http::Request& req) {
+  const auto body = read_body(req);
+  check_origin(req, r.origins);
+  BodyFields fields(body);
+  auto new_password = fields.required_string("newPassword");
+  auto current = fields.required_string("currentPassword");
+  const bool revoke_others = fields.optional_bool("revokeOtherSessions").value_or(false);
+  fields.finish();
+  const auto caller = co_await authenticate(r.cookies, r.sessions, req);
+  check_password_length(new_password, r.config);
+  const auto stored = co_await r.users.password_hash(caller.who.user.id);
+  if (!stored) throw auth_error(http::Status::bad_request, "CREDENTIAL_ACCOUNT_NOT_FOUND");
+  if (!co_await r.hasher.verify(std::move(current), *stored)) throw auth_error(http::Status::bad_request, "INVALID_PASSWORD");
+  auto new_hash = co_await r.hasher.hash(std::move(new_password));
+  (void)co_await r.users.set_password(caller.who.user.id, std::move(new_hash));
+
+  if (!revoke_others) {
+    auto res = http::json_response(http::Status::ok,
+                                   boost::json::object{{"token", nullptr}, {"user", user_json(caller.who.user)}});
+    with_refreshed_cookie(res, r.cookies, caller);
+    co_return res;
+  }
+  // Every session goes, this one included, and a new one replaces it.
+  (void)co_await r.sessions.revoke_all(caller.who.user.id);
+  const bool remember_me = !r.cookies.dont_remember(req);
+  const auto options = new_session(req, remember_me);
+  const auto session = co_await r.sessions.create(caller.who.user.id, options);
+  co_return signed_in({{"token", session.token}, {"user", user_json(caller.who.user)}}, r.cookies, session.token,
+                      remember_me);
+}
+
+awaitable<http::Response> delete_user(const AccountRoutes& r, http::Request& req) {
+  if (!r.config.delete_user) co_return empty_not_found();
+  const auto body = read_body(req);
+  check_origin(req, r.origins);
+  check_callback_urls(body, r.origins);
+  BodyFields fields(body);
+  const auto password = fields.optional_string("password");
+  (void)fields.optional_string("callbackURL");
+  (void)fields.optional_string("token");
+  fields.finish();
+  const auto caller = co_await authenticate(r.cookies, r.sessions, req);
+  const auto& user_id = caller.who.user.id;
+  if (password) {
+    const auto stored = co_await r.users.password_hash(user_id);
+    if (!stored) throw auth_error(http::Status::bad_request, "CREDENTIAL_ACCOUNT_NOT_FOUND");
+    if (!co_await r.hasher.verify(*password, *stored)) throw auth_error(http::Status::bad_request, "INVALID_PASSWORD");
+  } else if (!r.sessions.policy().is_fresh(caller.who.session.created_at, r.sessions.now())) {
+    throw auth_error(http::Status::bad_request, "SESSION_EXPIRED");  // no password: only a fresh session may
+  }
+  (void)co_await r.sessions.revoke_all(user_id);
+  (void)co_await r.users.remove(user_id);
+  auto res = http::json_response(http::Status::ok, boost::json::object{{"success", true}, {"message", "User deleted"}});
+  add_cookies(res, r.cookies.clear());
+  co_return res;
+}
+
+// Route handlers that take the routes' references by value (they are copied into each lambda).
+using AccountHandler = awaitable<http::Response> (*)(const AccountRoutes&, http::Request&);
+http::Handler bound(const AccountRoutes& r, AccountHandler handler) {
+  return [r, handler](http::Request& req) -> awaitable<http::Response> { co_return co_await handler(r, req); };
+}
+}  // namespace
+
+void register_account_routes(AuthRouter& router, AccountRoutes r) {
+  router.post("/sign-up/email", bound(r, sign_up));
+  router.post("/sign-in/email", bound(r, sign_in));
+  router.post("/update-user", bound(r, update_user));
+  router.post("/change-password", bound(r, change_password));
+  router.post("/delete-user", bound(r, delete_user));
+}
+
+}  // namespace vibework::auth

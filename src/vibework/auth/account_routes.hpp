@@ -1,0 +1,27 @@
+#pragma once
+// The email/password routes of Better-Auth's HTTP API: POST sign-up/email, sign-in/email,
+// update-user, change-password and delete-user, with the same status codes, cookies and JSON
+// as Better-Auth 1.7 (facts file §2.2, §2.3, §2.10, §2.11, §2.14).
+#include "vibework/auth/config.hpp"
+#include "vibework/auth/endpoint.hpp"
+#include "vibework/auth/origins.hpp"
+#include "vibework/auth/password_hasher.hpp"
+#include "vibework/auth/session_cookies.hpp"
+#include "vibework/auth/session_store.hpp"
+#include "vibework/auth/user_store.hpp"
+
+namespace vibework::auth {
+
+struct AccountRoutes {
+  UserStore& users;
+  SessionStore& sessions;
+  PasswordHasher& hasher;
+  const SessionCookies& cookies;
+  const TrustedOrigins& origins;
+  const Config& config;  // password limits, rehash, delete-user
+};
+
+// The routes capture `routes` by value; everything it refers to must outlive the router.
+void register_account_routes(AuthRouter& router, AccountRoutes routes);
+
+}  // namespace vibework::auth

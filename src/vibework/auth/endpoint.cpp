@@ -1,0 +1,116 @@
+#include "vibework/auth/endpoint.hpp"
+
+#include <array>
+
+#include <boost/url/pct_string_view.hpp>
+
+#include "vibework/auth/wire.hpp"
+#include "vibework/http/http_error.hpp"
+
+namespace vibework::auth {
+
+namespace {
+bool routable(std::string_view path) { return path.find("//") == std::string_view::npos && !path.ends_with('/'); }
+}  // namespace
+
+http::Response empty_not_found() {
+  http::Response res{http::Status::not_found, 11};
+  res.prepare_payload();
+  return res;
+}
+
+void AuthRouter::add(http::Verb method, std::string_view path, http::Handler h) {
+  router_.add(method, base_ + std::string(path), [h = std::move(h)](http::Request& req) -> awaitable<http::Response> {
+    if (!routable(req.path())) co_return empty_not_found();
+    co_return co_await h(req);
+  });
+}
+
+void AuthRouter::not_found_elsewhere() {
+  const http::Handler none = [](http::Request&) -> awaitable<http::Response> { co_return empty_not_found(); };
+  for (auto method : {http::Verb::get, http::Verb::post, http::Verb::put, http::Verb::patch, http::Verb::delete_}) {
+    router_.add(method, base_ + "/*", none);
+  }
+}
+
+OriginHeaders origin_headers(const http::Request& req) {
+  return OriginHeaders{.method = http::beast_http::to_string(req.method()),
+                       .has_cookie = !req.header("Cookie").empty(),
+                       .origin = req.header("Origin"),
+                       .referer = req.header("Referer"),
+                       .sec_fetch_site = req.header("Sec-Fetch-Site"),
+                       .sec_fetch_mode = req.header("Sec-Fetch-Mode"),
+                       .sec_fetch_dest = req.header("Sec-Fetch-Dest")};
+}
+
+void check_origin(const http::Request& req, const TrustedOrigins& origins) {
+  if (const auto code = origin_check(origin_headers(req), origins); !code.empty()) {
+    throw auth_error(http::Status::forbidden, code);
+  }
+}
+
+void check_form_csrf(const http::Request& req, const TrustedOrigins& origins) {
+  if (const auto code = form_csrf_check(origin_headers(req), origins); !code.empty()) {
+    throw auth_error(http::Status::forbidden, code);
+  }
+}
+
+void check_callback_urls(const boost::json::object& body, const TrustedOrigins& origins) {
+  struct Field {
+    std::string_view key, code, label;
+  };
+  static constexpr std::array fields{Field{"callbackURL", "INVALID_CALLBACK_URL", "callbackURL"},
+                                     Field{"redirectTo", "INVALID_REDIRECT_URL", "redirectURL"},
+                                     Field{"errorCallbackURL", "INVALID_ERROR_CALLBACK_URL", "errorCallbackURL"},
+                                     Field{"newUserCallbackURL", "INVALID_NEW_USER_CALLBACK_URL", "newUserCallbackURL"}};
+  for (const auto& f : fields) {
+    const auto* v = body.if_contains(f.key);
+    if (v == nullptr) continue;
+    if (!v->is_string()) {
+      throw http::HttpError(http::Status::bad_request, "VALIDATION_ERROR",
+                            "Invalid " + std::string(f.label) + ": expected a string");
+    }
+    if (!origins.allows_callback(v->as_string())) throw auth_error(http::Status::forbidden, f.code);
+  }
+}
+
+http::Handler origin_checked(const TrustedOrigins& origins, http::Handler inner) {
+  return [&origins, inner = std::move(inner)](http::Request& req) -> awaitable<http::Response> {
+    check_origin(req, origins);
+    co_return co_await inner(req);
+  };
+}
+
+void no_store(http::Response& res) {
+  res.set(http::beast_http::field::cache_control, "no-store");
+  res.set(http::beast_http::field::pragma, "no-cache");
+}
+
+void add_cookies(http::Response& res, const std::vector<std::string>& cookies) {
+  for (const auto& c : cookies) res.insert(http::beast_http::field::set_cookie, c);
+}
+
+std::string query_value(const http::Request& req, std::string_view name) {
+  std::string raw(req.query(name));
+  for (auto& c : raw) if (c == '+') c = ' ';
+  const auto encoded = boost::urls::make_pct_string_view(raw);
+  return encoded ? encoded->decode() : raw;
+}
+
+std::string peer_address(const http::Request& req) {
+  std::string_view remote = req.remote;
+  const auto colon = remote.rfind(':');
+  if (colon == std::string_view::npos || remote == "unknown") return {};
+  return std::string(remote.substr(0, colon));
+}
+
+std::size_t utf16_length(std::string_view utf8) {
+  std::size_t units = 0;
+  for (const unsigned char c : utf8) {
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte
+    units += c >= 0xF0 ? 2 : 1;        // four-byte sequences are surrogate pairs in UTF-16
+  }
+  return units;
+}
+
+}  // namespace vibework::auth
