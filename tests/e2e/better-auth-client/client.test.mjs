@@ -94,6 +94,8 @@ for (const server of targets) {
       const session = ok(await client.getSession(), client, "get-session");
       assertSession(session.session, { userId: user.id, token: data.token });
       assertAbout(session.session.expiresAt, DAY);
+      // A 1-day session is always past its update age, but dont_remember means it never slides.
+      assert.equal(client.lastCookie(COOKIE), undefined, "no refresh with dont_remember");
     });
 
     test("signIn.email with a callbackURL: redirect true and the url", async () => {
@@ -105,10 +107,11 @@ for (const server of targets) {
       assert.match(data.token, TOKEN);
     });
 
-    test("updateUser changes name and image, answers {status:true}, and getSession shows it", async () => {
-      const { client, user } = await signedUp(server);
+    test("updateUser changes name and image, answers {status:true}, re-issues the cookie, and getSession shows it", async () => {
+      const { client, user, token } = await signedUp(server);
       const data = ok(await client.updateUser({ name: "Grace Hopper", image: "https://example.com/grace.png" }), client, "update-user");
       assert.deepEqual(data, { status: true });
+      assertSignedSessionCookie(client.lastCookie(COOKIE), token);
       const session = ok(await client.getSession(), client, "get-session");
       assert.equal(session.user.name, "Grace Hopper");
       assert.equal(session.user.image, "https://example.com/grace.png");
@@ -209,6 +212,48 @@ for (const server of targets) {
       assertError(await client.changePassword({ currentPassword: PASSWORD, newPassword: "x".repeat(129) }), 400, "PASSWORD_TOO_LONG", "Password too long", "long newPassword");
       const anonymous = makeClient(server);
       assertError(await anonymous.changePassword({ currentPassword: PASSWORD, newPassword: "whatever long enough" }), 401, "UNAUTHORIZED", undefined, "no session");
+    });
+
+    test("getSession slides a session past its update age: expiresAt = now + 7 days and a fresh cookie", async () => {
+      const { client, token } = await signedUp(server);
+      // Extended 25 hours ago: due (updateAge is 1 day).
+      await query("UPDATE session SET expires_at = UTC_TIMESTAMP(3) + INTERVAL 7 DAY - INTERVAL 25 HOUR, updated_at = UTC_TIMESTAMP(3) - INTERVAL 25 HOUR WHERE token = ?", [token]);
+      const data = ok(await client.getSession(), client, "get-session of a due session");
+      assertAbout(data.session.expiresAt, 7 * DAY);
+      assertAbout(data.session.updatedAt, 0);
+      assertSignedSessionCookie(client.lastCookie(COOKIE), token);
+      const [row] = await query("SELECT expires_at FROM session WHERE token = ?", [token]);
+      assertAbout(new Date(row.expires_at), 7 * DAY);
+
+      // Not due (extended 23 hours ago): answered as stored, no Set-Cookie.
+      await query("UPDATE session SET expires_at = UTC_TIMESTAMP(3) + INTERVAL 7 DAY - INTERVAL 23 HOUR WHERE token = ?", [token]);
+      const again = ok(await client.getSession(), client);
+      assertAbout(again.session.expiresAt, 7 * DAY - 23 * 3600);
+      assert.equal(client.lastCookie(COOKIE), undefined);
+      // disableRefresh: a due session is not extended.
+      await query("UPDATE session SET expires_at = UTC_TIMESTAMP(3) + INTERVAL 7 DAY - INTERVAL 25 HOUR WHERE token = ?", [token]);
+      const frozen = ok(await client.getSession({ query: { disableRefresh: true } }), client);
+      assertAbout(frozen.session.expiresAt, 7 * DAY - 25 * 3600);
+      assert.equal(client.lastCookie(COOKIE), undefined);
+    });
+
+    test("an expired session: getSession is null, the row is deleted, the cookie expired", async () => {
+      const { client, token } = await signedUp(server);
+      await query("UPDATE session SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE token = ?", [token]);
+      const result = await client.getSession();
+      assert.equal(result.error, null, client.describeLast());
+      assert.equal(result.data, null);
+      const cleared = client.lastCookie(COOKIE);
+      assert.ok(cleared, `the stale cookie is expired: ${client.describeLast()}`);
+      assert.equal(cleared.attributes["max-age"], "0");
+      assert.deepEqual(await query("SELECT id FROM session WHERE token = ?", [token]), [], "the expired row is deleted");
+    });
+
+    test("listSessions needs a fresh session: 403 SESSION_NOT_FRESH once it is a day old", async () => {
+      const { client, token } = await signedUp(server);
+      await query("UPDATE session SET created_at = UTC_TIMESTAMP(3) - INTERVAL 2 DAY WHERE token = ?", [token]);
+      assertError(await client.listSessions(), 403, "SESSION_NOT_FRESH", "Session is not fresh", "list-sessions with a 2-day-old session");
+      assert.ok(ok(await client.getSession(), client), "the session itself is still valid");
     });
 
     test("signOut answers {success:true}, expires the cookies and deletes the session", async () => {

@@ -243,6 +243,8 @@ export function db() {
     connectionLimit: 2,
     timezone: "Z",
   });
+  // TIMESTAMP values go through the session time zone; the servers both use UTC.
+  pool.pool.on("connection", (conn) => conn.query("SET time_zone = '+00:00'"));
   return pool;
 }
 export async function query(sql, params = []) {

@@ -39,7 +39,7 @@ async function bothSessions(p) {
 }
 
 describe("shared database", () => {
-  test("a user signed up through Node (scrypt) signs in through vibework", async () => {
+  test("a user signed up through Node (scrypt) signs in through vibework", async (t) => {
     const { user, email } = await signedUp(node);
     const account = await credentialAccount(user.id);
     assert.match(account.password, SCRYPT, "Node wrote Better-Auth's scrypt hash");
@@ -55,6 +55,7 @@ describe("shared database", () => {
     // the Node app still signs the user in (its verify hook accepts Argon2id, see server.mjs).
     const after = await credentialAccount(user.id);
     assert.ok(SCRYPT.test(after.password) || ARGON2ID.test(after.password), `a hash either server verifies: ${after.password.slice(0, 40)}`);
+    t.diagnostic(`after vibework's sign-in the stored hash is ${SCRYPT.test(after.password) ? "still scrypt" : "Argon2id (rehashed)"}`);
     const again = makeClient(node);
     ok(await again.signIn.email({ email, password: PASSWORD }), again, "Node sign-in after vibework's sign-in");
     const wrong = makeClient(vibework);
