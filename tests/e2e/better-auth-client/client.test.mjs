@@ -2,7 +2,7 @@
 // flows and their errors, with the shapes of /work/shared/better-auth.md §2, §3 and §9.
 // Better-Auth on Node runs first as the reference; vibework must answer the same.
 import assert from "node:assert/strict";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import {
   COOKIE,
   DAY,
@@ -18,6 +18,7 @@ import {
   closeDb,
   makeClient,
   ok,
+  parseSetCookie,
   query,
   signedUp,
   servers,
@@ -270,6 +271,32 @@ for (const server of targets) {
       assert.deepEqual(ok(await client.signOut(), client, "second sign-out"), { success: true });
     });
 
+    test("deleteUser with the password: {success:true, message}, cookies cleared, the user and its rows gone", async () => {
+      const { client, user, email } = await signedUp(server);
+      const data = ok(await client.deleteUser({ password: PASSWORD }), client, "delete-user");
+      assert.deepEqual(data, { success: true, message: "User deleted" });
+      const cleared = client.lastCookie(COOKIE);
+      assert.ok(cleared, `delete-user expires ${COOKIE}: ${client.describeLast()}`);
+      assert.equal(cleared.attributes["max-age"], "0");
+      assert.equal(ok(await client.getSession(), client), null);
+      for (const table of ["user", "session", "account"]) {
+        const column = table === "user" ? "id" : "user_id";
+        assert.deepEqual(await query(`SELECT 1 FROM \`${table}\` WHERE ${column} = ?`, [user.id]), [], `no ${table} row left`);
+      }
+      assertError(await makeClient(server).signIn.email({ email, password: PASSWORD }), 401, "INVALID_EMAIL_OR_PASSWORD", undefined, "sign-in after delete");
+    });
+
+    test("deleteUser errors: a wrong password, and a stale session without one (SESSION_EXPIRED)", async () => {
+      const { client, token } = await signedUp(server);
+      assertError(await client.deleteUser({ password: "not the password" }), 400, "INVALID_PASSWORD", "Invalid password", "delete-user, wrong password");
+      await query("UPDATE session SET created_at = UTC_TIMESTAMP(3) - INTERVAL 2 DAY WHERE token = ?", [token]);
+      assertError(await client.deleteUser(), 400, "SESSION_EXPIRED", "Session expired. Re-authenticate to perform this action.", "delete-user, stale session, no password");
+      assert.ok(ok(await client.getSession(), client), "still signed in");
+      // A fresh session needs no password.
+      const { client: fresh } = await signedUp(server);
+      assert.deepEqual(ok(await fresh.deleteUser(), fresh, "delete-user with a fresh session"), { success: true, message: "User deleted" });
+    });
+
     test("getSession without a valid cookie is data null, not an error", async () => {
       const anonymous = makeClient(server);
       const none = await anonymous.getSession();
@@ -337,6 +364,7 @@ for (const server of targets) {
 // Below the client: requests the client never sends by itself, or sends only in a browser,
 // answered by both servers; Better-Auth's answer (status and body) is the expected one.
 describe("raw requests: vibework answers as Better-Auth does", () => {
+  const [node, vibework] = [servers.node, servers.vibework];
   const json = (body, headers = {}) => ({ method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   const cases = [
     ["an unknown route under the base path", "/api/auth/no-such-route", {}],
@@ -349,8 +377,10 @@ describe("raw requests: vibework answers as Better-Auth does", () => {
     ["sign-up without a password", "/api/auth/sign-up/email", json({ email: "x@example.com", name: "x" })],
     ["sign-up with a number as the name", "/api/auth/sign-up/email", json({ email: "x@example.com", name: 5, password: PASSWORD })],
     ["sign-in without a body", "/api/auth/sign-in/email", { method: "POST", headers: { "content-type": "application/json" } }],
-    ["sign-in as a cross-site navigation", "/api/auth/sign-in/email", json({ email: "x@example.com", password: PASSWORD }, { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" })],
-    ["sign-in with fetch metadata and no Origin", "/api/auth/sign-in/email", json({ email: "x@example.com", password: PASSWORD }, { "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors" })],
+    ["sign-in as a cross-site navigation", "/api/auth/sign-in/email", json({ email: "x@example.com", password: PASSWORD }, { origin: null, "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" })],
+    ["sign-in with fetch metadata and no Origin", "/api/auth/sign-in/email", json({ email: "x@example.com", password: PASSWORD }, { origin: null, "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors" })],
+    ["sign-in with fetch metadata, no Origin and a bad body (the schema is checked first)", "/api/auth/sign-in/email", json({ email: "x@example.com", password: PASSWORD, rememberMe: 1 }, { origin: null, "sec-fetch-mode": "cors" })],
+    ["sign-in from a foreign Origin without cookies", "/api/auth/sign-in/email", json({ email: "x@example.com", password: PASSWORD }, { origin: "http://evil.example" })],
     ["sign-in with a foreign callbackURL", "/api/auth/sign-in/email", json({ email: "x@example.com", password: PASSWORD, callbackURL: "https://evil.example/" })],
     ["sign-in with a protocol-relative callbackURL", "/api/auth/sign-in/email", json({ email: "x@example.com", password: PASSWORD, callbackURL: "//evil.example/" })],
     ["change-password with an empty body and no session (validation before the session)", "/api/auth/change-password", json({})],
@@ -358,7 +388,48 @@ describe("raw requests: vibework answers as Better-Auth does", () => {
     ["sign-out without a cookie", "/api/auth/sign-out", json({})],
     ["get-session with a cookie that has no signature", "/api/auth/get-session", { headers: { cookie: `${COOKIE}=${"a".repeat(32)}` } }],
   ];
+  const signedIn = {};  // server name -> {cookie, email}: a user of each server, for the cases that need one
+  const form = (fields, headers = {}) => ({ method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(fields).toString() });
+  const withSession = (init) => (server) => ({ ...init, headers: { ...init.headers, cookie: signedIn[server.name].cookie, origin: server.url } });
+  const ownEmail = (init) => (server) => ({ ...init, body: init.body.replace("OWN_EMAIL", signedIn[server.name].email) });
+  cases.push(
+    ["sign-up with a form body", "/api/auth/sign-up/email", (server) => form({ email: uniqueEmail(server === node ? "form-n" : "form-v"), password: PASSWORD, name: "Form" })],
+    ["sign-in with a form body and a wrong password", "/api/auth/sign-in/email", ownEmail(form({ email: "OWN_EMAIL", password: "wrong password" }))],
+    ["sign-in with rememberMe as a string", "/api/auth/sign-in/email", ownEmail(json({ email: "OWN_EMAIL", password: PASSWORD, rememberMe: "false" }))],
+    ["sign-in with an empty password", "/api/auth/sign-in/email", ownEmail(json({ email: "OWN_EMAIL", password: "" }))],
+    ["sign-in with a numeric password", "/api/auth/sign-in/email", ownEmail(json({ email: "OWN_EMAIL", password: 12345678 }))],
+    ["sign-in with JSON and a charset", "/api/auth/sign-in/email", ownEmail({ method: "POST", headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ email: "OWN_EMAIL", password: "wrong password" }) })],
+    ["sign-up with emailVerified true (ignored) and an image", "/api/auth/sign-up/email", (server) => json({ email: uniqueEmail(server === node ? "ev-n" : "ev-v"), password: PASSWORD, name: "EV", emailVerified: true, image: "https://example.com/i.png" })],
+    ["sign-up without a name", "/api/auth/sign-up/email", json({ email: "nameless@example.com", password: PASSWORD })],
+    ["sign-up with 4 emoji (8 UTF-16 units: long enough)", "/api/auth/sign-up/email", (server) => json({ email: uniqueEmail(server === node ? "emoji-n" : "emoji-v"), password: "😀😀😀😀", name: "E" })],
+    ["sign-up with 7 accented letters (too short)", "/api/auth/sign-up/email", json({ email: "accent@example.com", password: "ééééééé", name: "A" })],
+    ["sign-up with a relative callbackURL", "/api/auth/sign-up/email", (server) => json({ email: uniqueEmail(server === node ? "cb-n" : "cb-v"), password: PASSWORD, name: "CB", callbackURL: "/welcome?from=signup" })],
+    ["update-user with a JSON array", "/api/auth/update-user", withSession({ method: "POST", headers: { "content-type": "application/json" }, body: "[1,2]" })],
+    ["update-user with a number as the name", "/api/auth/update-user", withSession(json({ name: 5 }))],
+    ["change-password with a wrong current password", "/api/auth/change-password", withSession(json({ currentPassword: "not it at all", newPassword: "whatever long enough" }))],
+    ["revoke-session with a number as the token", "/api/auth/revoke-session", withSession(json({ token: 5 }))],
+    ["sign-out with a cookie and a trusted Referer but no Origin", "/api/auth/sign-out", (server) => ({ method: "POST", headers: { "content-type": "application/json", cookie: signedIn[server.name].cookie, origin: null, referer: `${server.url}/some/page` }, body: "{}" })],
+    ["sign-out with a cookie and Origin: null", "/api/auth/sign-out", (server) => ({ method: "POST", headers: { "content-type": "application/json", cookie: signedIn[server.name].cookie, origin: "null" }, body: "{}" })],
+    ["get-session with disableCookieCache=false (any non-empty string is true)", "/api/auth/get-session?disableCookieCache=false", withSession({})],
+  );
+  // Ids, tokens, dates and e-mail addresses differ between the servers; their shapes must not.
+  const normalize = (v) => {
+    if (Array.isArray(v)) return v.map(normalize);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, normalize(x)]));
+    if (typeof v === "string" && TOKEN.test(v)) return "<32-char id or token>";
+    if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v)) return "<date>";
+    if (typeof v === "string" && v.endsWith("@example.com")) return "<email>";
+    if (typeof v === "string" && v.startsWith("http://127.0.0.1:")) return "<own origin>" + new URL(v).pathname;
+    return v;
+  };
   const answer = async (server, path, init) => {
+    if (typeof init === "function") init = init(server);
+    // Node's fetch sends Sec-Fetch-Mode: cors, as a browser does, and Better-Auth then requires an
+    // Origin on sign-in/sign-up: every case sends its server's own origin unless it says otherwise
+    // (origin: null sends none).
+    const headers = { origin: server.url, ...init.headers };
+    if (headers.origin === null) delete headers.origin;
+    init = { ...init, headers };
     const response = await fetch(server.url + path, { ...init, signal: AbortSignal.timeout(30_000) });
     const text = await response.text();
     let body = text;
@@ -368,14 +439,20 @@ describe("raw requests: vibework answers as Better-Auth does", () => {
     // vibework adds its request id to error bodies; the client passes unknown fields through, so
     // that extra field is allowed (and the only one).
     if (server === servers.vibework && body && typeof body === "object" && typeof body.requestId === "string") delete body.requestId;
-    return { status: response.status, body };
+    return { status: response.status, body: normalize(body), setCookies: response.headers.getSetCookie().map((c) => parseSetCookie(c).name).sort() };
   };
-  const [node, vibework] = [servers.node, servers.vibework];
+  before(async () => {
+    for (const server of [node, vibework]) {
+      const { client, email } = await signedUp(server);
+      signedIn[server.name] = { cookie: client.jar.header(), email };
+    }
+  });
   for (const [what, path, init] of cases) {
     test(what, async () => {
       const expected = await answer(node, path, init);
       const actual = await answer(vibework, path, init);
-      const request = `${init.method ?? "GET"} ${path} ${init.body ?? ""}`;
+      const shown = typeof init === "function" ? init(vibework) : init;
+      const request = `${shown.method ?? "GET"} ${path} ${shown.body ?? ""}`;
       assert.deepEqual(actual, expected, `${request}\n  Better-Auth: ${JSON.stringify(expected)}\n  vibework:    ${JSON.stringify(actual)}`);
     });
   }

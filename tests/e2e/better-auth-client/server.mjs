@@ -60,6 +60,8 @@ export const auth = betterAuth({
     enabled: true,
     password: { hash: hashPassword, verify },
   },
+  // POST /delete-user answers only when enabled (else 404); vibework's AUTH_DELETE_USER_ENABLED.
+  user: { deleteUser: { enabled: true } },
   trustedOrigins: [baseURL, env.VIBEWORK_URL],
   advanced: {
     // Plain HTTP on 127.0.0.1: cookies are not Secure, so both servers name them
