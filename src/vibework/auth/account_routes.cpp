@@ -22,9 +22,9 @@ void check_password_length(const std::string& password, const Config& config) {
   if (length > config.max_password_length) throw auth_error(http::Status::bad_request, "PASSWORD_TOO_LONG");
 }
 
-NewSession new_session(const http::Request& req, bool remember_me) {
+NewSession new_session(const http::Request& req, const Config& config, bool remember_me) {
   return NewSession{.remember_me = remember_me,
-                    .ip = peer_address(req),
+                    .ip = client_address(req, config.trusted_proxies),
                     .user_agent = std::string(req.header("User-Agent"))};
 }
 
@@ -39,7 +39,7 @@ http::Response signed_in(boost::json::object body, const SessionCookies& cookies
 // What sign-in/sign-up check before reading their fields: the global origin check (with the
 // callback URLs) and the form-CSRF rule.
 boost::json::object read_sign_in_body(const http::Request& req, const TrustedOrigins& origins) {
-  auto body = read_body(req, FormBodies::accepted);
+  auto body = read_body(req, sign_in_body);
   check_origin(req, origins);
   check_callback_urls(body, origins);
   return body;
@@ -68,7 +68,7 @@ awaitable<http::Response> sign_up(const AccountRoutes& r, http::Request& req) {
   } catch (const infra::ConflictError&) {
     throw auth_error(http::Status::unprocessable_entity, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
   }
-  const auto options = new_session(req, remember_me);
+  const auto options = new_session(req, r.config, remember_me);
   const auto session = co_await r.sessions.create(created->id, options);
   co_return signed_in({{"token", session.token}, {"user", user_json(*created)}}, r.cookies, session.token,
                       remember_me);
@@ -101,7 +101,7 @@ awaitable<http::Response> sign_in(const AccountRoutes& r, http::Request& req) {
       spdlog::warn("auth: could not rehash the password of user {}: {}", found->user.id, e.what());
     }
   }
-  const auto options = new_session(req, remember_me);
+  const auto options = new_session(req, r.config, remember_me);
   const auto session = co_await r.sessions.create(found->user.id, options);
   boost::json::object answer{{"redirect", callback.has_value()}, {"token", session.token}};
   if (callback) answer["url"] = *callback;
@@ -112,7 +112,7 @@ awaitable<http::Response> sign_in(const AccountRoutes& r, http::Request& req) {
 }
 
 awaitable<http::Response> update_user(const AccountRoutes& r, http::Request& req) {
-  const auto body = read_body(req);
+  const auto body = read_body(req, BodyRules{.required = true, .shape = "record"});
   check_origin(req, r.origins);
   BodyFields fields(body);
   ProfileChange change;
@@ -141,7 +141,7 @@ awaitable<http::Response> update_user(const AccountRoutes& r, http::Request& req
 }
 
 awaitable<http::Response> change_password(const AccountRoutes& r, http::Request& req) {
-  const auto body = read_body(req);
+  const auto body = read_body(req, required_body);
   check_origin(req, r.origins);
   BodyFields fields(body);
   auto new_password = fields.required_string("newPassword");
@@ -165,7 +165,7 @@ awaitable<http::Response> change_password(const AccountRoutes& r, http::Request&
   // Every session goes, this one included, and a new one replaces it.
   (void)co_await r.sessions.revoke_all(caller.who.user.id);
   const bool remember_me = !r.cookies.dont_remember(req);
-  const auto options = new_session(req, remember_me);
+  const auto options = new_session(req, r.config, remember_me);
   const auto session = co_await r.sessions.create(caller.who.user.id, options);
   co_return signed_in({{"token", session.token}, {"user", user_json(caller.who.user)}}, r.cookies, session.token,
                       remember_me);

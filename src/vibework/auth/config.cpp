@@ -82,6 +82,16 @@ Config Config::parse(infra::EnvReader& env, const infra::CoreConfig& core) {
   c.session.expires_in = seconds("AUTH_SESSION_EXPIRES_IN", c.session.expires_in, 1);
   c.session.update_age = seconds("AUTH_SESSION_UPDATE_AGE", c.session.update_age, 0);
   c.session.fresh_age = seconds("AUTH_SESSION_FRESH_AGE", c.session.fresh_age, 0);
+  c.session_cache_ttl = seconds("AUTH_SESSION_CACHE_TTL", c.session_cache_ttl, 0);
+  c.session_sweep_interval = seconds("AUTH_SESSION_SWEEP_INTERVAL", c.session_sweep_interval, 0);
+  c.rate_limit = env.boolean("AUTH_RATE_LIMIT", production);
+  c.rate_limit_rule.window = seconds("AUTH_RATE_LIMIT_WINDOW", c.rate_limit_rule.window, 1);
+  c.rate_limit_rule.max = static_cast<int>(env.integer("AUTH_RATE_LIMIT_MAX", c.rate_limit_rule.max, 1, 1'000'000));
+  try {
+    c.trusted_proxies = TrustedProxies::parse(env.string("TRUST_PROXY", ""));
+  } catch (const std::invalid_argument& e) {
+    env.problem("TRUST_PROXY", e.what(), "TRUST_PROXY=10.0.0.0/8,127.0.0.1");
+  }
   c.delete_user = env.boolean("AUTH_DELETE_USER_ENABLED", c.delete_user);
   return c;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vibework/auth/password.hpp"
+#include "vibework/auth/rate_limit_rules.hpp"
 #include "vibework/auth/session_policy.hpp"
 #include "vibework/infra/config.hpp"
 
@@ -25,6 +26,11 @@ struct Config {
   std::size_t min_password_length = 8;             // AUTH_MIN_PASSWORD_LENGTH (UTF-16 units, as JavaScript counts)
   std::size_t max_password_length = 128;           // AUTH_MAX_PASSWORD_LENGTH
   SessionPolicy session;                           // AUTH_SESSION_EXPIRES_IN, _UPDATE_AGE, _FRESH_AGE (seconds)
+  std::chrono::seconds session_cache_ttl{300};     // AUTH_SESSION_CACHE_TTL: Redis session cache entries; 0 = off
+  std::chrono::seconds session_sweep_interval{3600};  // AUTH_SESSION_SWEEP_INTERVAL: expired rows deleted; 0 = never
+  bool rate_limit = false;                         // AUTH_RATE_LIMIT: default on when APP_ENV=production
+  RateLimitRule rate_limit_rule;                   // AUTH_RATE_LIMIT_WINDOW (s), AUTH_RATE_LIMIT_MAX: 100 per 10 s
+  TrustedProxies trusted_proxies;                  // TRUST_PROXY: CIDRs whose X-Forwarded-For is believed
   bool delete_user = false;                        // AUTH_DELETE_USER_ENABLED: POST delete-user answers (else 404)
 
   const std::string& signing_secret() const { return secrets.front(); }

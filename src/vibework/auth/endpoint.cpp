@@ -4,6 +4,7 @@
 
 #include <boost/url/pct_string_view.hpp>
 
+#include "vibework/auth/rate_limiter.hpp"
 #include "vibework/auth/wire.hpp"
 #include "vibework/http/http_error.hpp"
 
@@ -19,15 +20,22 @@ http::Response empty_not_found() {
   return res;
 }
 
-void AuthRouter::add(http::Verb method, std::string_view path, http::Handler h) {
-  router_.add(method, base_ + std::string(path), [h = std::move(h)](http::Request& req) -> awaitable<http::Response> {
+http::Handler AuthRouter::guarded(http::Handler h) const {
+  return [h = std::move(h), limiter = limiter_, base = base_.size()](http::Request& req) -> awaitable<http::Response> {
+    if (limiter != nullptr) {
+      if (auto refused = co_await limiter->check(req, req.path().substr(base))) co_return std::move(*refused);
+    }
     if (!routable(req.path())) co_return empty_not_found();
     co_return co_await h(req);
-  });
+  };
+}
+
+void AuthRouter::add(http::Verb method, std::string_view path, http::Handler h) {
+  router_.add(method, base_ + std::string(path), guarded(std::move(h)));
 }
 
 void AuthRouter::not_found_elsewhere() {
-  const http::Handler none = [](http::Request&) -> awaitable<http::Response> { co_return empty_not_found(); };
+  const auto none = guarded([](http::Request&) -> awaitable<http::Response> { co_return empty_not_found(); });
   for (auto method : {http::Verb::get, http::Verb::post, http::Verb::put, http::Verb::patch, http::Verb::delete_}) {
     router_.add(method, base_ + "/*", none);
   }
@@ -99,9 +107,16 @@ std::string query_value(const http::Request& req, std::string_view name) {
 
 std::string peer_address(const http::Request& req) {
   std::string_view remote = req.remote;
+  if (remote.starts_with('[')) remote.remove_prefix(1);  // "[::1]:port"
   const auto colon = remote.rfind(':');
   if (colon == std::string_view::npos || remote == "unknown") return {};
-  return std::string(remote.substr(0, colon));
+  auto address = remote.substr(0, colon);
+  if (address.ends_with(']')) address.remove_suffix(1);
+  return std::string(address);
+}
+
+std::string client_address(const http::Request& req, const TrustedProxies& proxies) {
+  return client_address(peer_address(req), req.header("X-Forwarded-For"), proxies);
 }
 
 std::size_t utf16_length(std::string_view utf8) {

@@ -12,6 +12,7 @@
 #include <boost/json/object.hpp>
 
 #include "vibework/auth/origins.hpp"
+#include "vibework/auth/rate_limit_rules.hpp"
 #include "vibework/http/request.hpp"
 #include "vibework/http/response.hpp"
 #include "vibework/http/router.hpp"
@@ -21,9 +22,14 @@ namespace vibework::auth {
 // Registers Better-Auth routes below the base path. Every one first refuses the paths
 // Better-Auth's router does not match ("//" inside, a trailing slash): 404 with an empty body,
 // as for any other path below the base (not_found_elsewhere()).
+class RateLimiter;
+
 class AuthRouter {
  public:
-  AuthRouter(http::Router& router, std::string base_path) : router_(router), base_(std::move(base_path)) {}
+  // With a `limiter`, every request below the base path is counted first (Better-Auth's rate
+  // limiter runs before routing), unknown paths included.
+  AuthRouter(http::Router& router, std::string base_path, RateLimiter* limiter = nullptr)
+      : router_(router), base_(std::move(base_path)), limiter_(limiter) {}
   void get(std::string_view path, http::Handler h) { add(http::Verb::get, path, std::move(h)); }
   void post(std::string_view path, http::Handler h) { add(http::Verb::post, path, std::move(h)); }
   void add(http::Verb method, std::string_view path, http::Handler h);
@@ -32,8 +38,11 @@ class AuthRouter {
   const std::string& base_path() const noexcept { return base_; }
 
  private:
+  http::Handler guarded(http::Handler h) const;
+
   http::Router& router_;
   std::string base_;
+  RateLimiter* limiter_;
 };
 
 // Better-Auth's 404: no body at all.
@@ -61,6 +70,8 @@ std::string query_value(const http::Request& req, std::string_view name);
 
 // The socket peer's address without its port ("203.0.113.7", "::1").
 std::string peer_address(const http::Request& req);
+// The client's address: the peer, or from X-Forwarded-For when the peer is a trusted proxy.
+std::string client_address(const http::Request& req, const TrustedProxies& proxies);
 
 // JavaScript's string length: UTF-16 code units of UTF-8 text (Better-Auth's password limits).
 std::size_t utf16_length(std::string_view utf8);

@@ -25,7 +25,10 @@ boost::json::object parse_form(std::string_view body) {
   auto encoded = boost::urls::parse_query(spaces_escaped);
   if (!encoded) throw http::HttpError(http::Status::bad_request, "BAD_REQUEST", "Invalid form body");
   boost::json::object out;
-  for (const auto& p : boost::urls::params_view(*encoded)) out[p.key] = p.has_value ? p.value : std::string();
+  for (const auto& p : boost::urls::params_view(*encoded)) {
+    if (p.has_value && (p.value == "true" || p.value == "false")) out[p.key] = p.value == "true";
+    else out[p.key] = p.has_value ? p.value : std::string();
+  }
   return out;
 }
 
@@ -42,18 +45,23 @@ const char* zod_type_name(const boost::json::value* v) {
 }
 }  // namespace
 
-boost::json::object read_body(const http::Request& req, FormBodies forms) {
-  if (req.body().empty()) return {};  // no body skips the media-type check
-  const std::string allowed = forms == FormBodies::accepted
-                                  ? "application/json, application/x-www-form-urlencoded"
-                                  : "application/json";
+boost::json::object read_body(const http::Request& req, BodyRules rules) {
+  const auto not_an = [&rules](const char* received) {
+    return http::HttpError(http::Status::bad_request, "VALIDATION_ERROR",
+                           "[body] Invalid input: expected " + std::string(rules.shape) + ", received " + received);
+  };
+  if (req.body().empty()) {  // no body skips the media-type check
+    if (rules.required) throw not_an("undefined");
+    return {};
+  }
+  const std::string allowed = rules.forms ? "application/x-www-form-urlencoded, application/json" : "application/json";
   const auto content_type = req.header("Content-Type");
   if (content_type.empty()) {
     throw http::HttpError(http::Status::unsupported_media_type, "UNSUPPORTED_MEDIA_TYPE",
                           "Content-Type is required. Allowed types: " + allowed);
   }
   const auto type = media_type(content_type);
-  if (forms == FormBodies::accepted && type == "application/x-www-form-urlencoded") return parse_form(req.body());
+  if (rules.forms && type == "application/x-www-form-urlencoded") return parse_form(req.body());
   if (!is_json(type)) {
     throw http::HttpError(http::Status::unsupported_media_type, "UNSUPPORTED_MEDIA_TYPE",
                           "Content-Type \"" + std::string(content_type) + "\" is not allowed. Allowed types: " + allowed);
@@ -61,10 +69,7 @@ boost::json::object read_body(const http::Request& req, FormBodies forms) {
   boost::system::error_code ec;
   auto value = boost::json::parse(req.body(), ec);
   if (ec) throw http::HttpError(http::Status::bad_request, "BAD_REQUEST", "Invalid JSON in request body");
-  if (!value.is_object()) {
-    throw http::HttpError(http::Status::bad_request, "VALIDATION_ERROR",
-                          std::string("[body] Invalid input: expected object, received ") + zod_type_name(&value));
-  }
+  if (!value.is_object()) throw not_an(zod_type_name(&value));
   return std::move(value.as_object());
 }
 
@@ -99,7 +104,6 @@ std::optional<bool> BodyFields::optional_bool(std::string_view key) {
   const auto* v = body_.if_contains(key);
   if (v == nullptr) return std::nullopt;
   if (v->is_bool()) return v->as_bool();
-  if (v->is_string() && (v->as_string() == "true" || v->as_string() == "false")) return v->as_string() == "true";
   type_issue(key, "boolean", v);
   return std::nullopt;
 }

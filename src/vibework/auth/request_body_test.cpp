@@ -47,9 +47,24 @@ TEST(RequestBody, MalformedJsonIsBadRequest) {
             "400 VALIDATION_ERROR: [body] Invalid input: expected object, received array");
 }
 
+TEST(RequestBody, ARequiredBodyMustBeThere) {
+  EXPECT_EQ(error_of([] { read_body(request("application/json", ""), required_body); }),
+            "400 VALIDATION_ERROR: [body] Invalid input: expected object, received undefined");
+  EXPECT_EQ(error_of([] { read_body(request("application/json", "[1]"), BodyRules{.shape = "record"}); }),
+            "400 VALIDATION_ERROR: [body] Invalid input: expected record, received array");
+  EXPECT_EQ(error_of([] { read_body(request("text/plain", "x"), sign_in_body); }),
+            "415 UNSUPPORTED_MEDIA_TYPE: Content-Type \"text/plain\" is not allowed. Allowed types: "
+            "application/x-www-form-urlencoded, application/json");
+  const auto json = read_body(request("application/json", R"({"rememberMe":"false"})"));
+  BodyFields fields(json);
+  EXPECT_EQ(fields.optional_bool("rememberMe"), std::nullopt) << "in JSON, a string is no boolean";
+  EXPECT_EQ(error_of([&] { fields.finish(); }),
+            "400 VALIDATION_ERROR: [body.rememberMe] Invalid input: expected boolean, received string");
+}
+
 TEST(RequestBody, FormBodiesDecodeWhereAccepted) {
   auto body = read_body(request("application/x-www-form-urlencoded", "email=a%40b.test&name=Ada+L&rememberMe=false"),
-                        FormBodies::accepted);
+                        sign_in_body);
   EXPECT_EQ(body.at("email").as_string(), "a@b.test");
   EXPECT_EQ(body.at("name").as_string(), "Ada L");
   BodyFields fields(body);

@@ -20,7 +20,7 @@ namespace vibework::auth {
 namespace {
 // revoke-session's {"token": string}, with Better-Auth's (zod's) answers to a bad body.
 std::string token_from_body(const http::Request& req) {
-  const auto body = read_body(req);
+  const auto body = read_body(req, required_body);
   BodyFields fields(body);
   auto token = fields.required_string("token");
   fields.finish();
@@ -86,6 +86,12 @@ void register_session_routes(AuthRouter& router, SessionRoutes r) {
     co_return res;
   });
 
+  // Better-Auth answers POST only when session.deferSessionRefresh is configured; it is not here.
+  router.post("/get-session", [](http::Request&) -> awaitable<http::Response> {
+    throw auth_error(http::Status::method_not_allowed, "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED");
+    co_return http::Response{};
+  });
+
   auto sign_out = [r](http::Request& req) -> awaitable<http::Response> {
     if (auto token = r.cookies.token(req)) {
       try {
@@ -112,10 +118,14 @@ void register_session_routes(AuthRouter& router, SessionRoutes r) {
   };
   router.get("/list-sessions", require_session(r.cookies, r.store, std::move(list)));
 
-  auto revoke_one = [r](http::Request& req, const SignedIn& who) -> awaitable<http::Response> {
+  // The body is validated before the session is looked at (400 before 401, as Better-Auth).
+  auto revoke_one = [r](http::Request& req) -> awaitable<http::Response> {
     auto token = token_from_body(req);
-    (void)co_await r.store.revoke_own(std::move(token), who.user.id);  // foreign or unknown: ignored
-    co_return status_true();
+    const auto caller = co_await authenticate(r.cookies, r.store, req);
+    (void)co_await r.store.revoke_own(std::move(token), caller.who.user.id);  // foreign or unknown: ignored
+    auto res = status_true();
+    with_refreshed_cookie(res, r.cookies, caller);
+    co_return res;
   };
   auto revoke_all = [r](http::Request&, const SignedIn& who) -> awaitable<http::Response> {
     (void)co_await r.store.revoke_all(who.user.id);  // the current one too; its cookies stay
@@ -126,7 +136,7 @@ void register_session_routes(AuthRouter& router, SessionRoutes r) {
     co_return status_true();
   };
   router.post("/revoke-session",
-              origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_one))));
+              origin_checked(r.origins, std::move(revoke_one)));
   router.post("/revoke-sessions",
               origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_all))));
   router.post("/revoke-other-sessions",

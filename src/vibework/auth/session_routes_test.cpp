@@ -192,7 +192,9 @@ TEST_F(SessionRoutesTest, RevokeSessionDeletesOnlyTheCallersAndAlwaysSaysTrue) {
   auto cross = call(http::Verb::post, "/api/auth/revoke-session", "better-auth.session_token=x", "https://evil.example", "{}");
   EXPECT_EQ(cross.result(), http::Status::forbidden) << "the origin check comes before the session check";
   auto anonymous = call(http::Verb::post, "/api/auth/revoke-session", "", "", "{}");
-  EXPECT_EQ(anonymous.result(), http::Status::unauthorized);
+  EXPECT_EQ(anonymous.result(), http::Status::bad_request) << "the body is checked before the session";
+  auto anonymous_token = call(http::Verb::post, "/api/auth/revoke-session", "", "", R"({"token":"x"})");
+  EXPECT_EQ(anonymous_token.result(), http::Status::unauthorized);
 }
 
 TEST_F(SessionRoutesTest, RevokeOtherSessionsKeepsTheCurrentOneAndRevokeSessionsNot) {

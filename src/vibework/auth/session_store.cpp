@@ -1,8 +1,14 @@
 #include "vibework/auth/session_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "vibework/auth/random_token.hpp"
 
 namespace vibework::auth {
+
+namespace {
+std::string cache_key(std::string_view token) { return "auth:session:" + std::string(token); }
+}  // namespace
 
 SessionStore::SessionStore(mysql::Database& db, SessionPolicy policy, Clock clock)
     : db_(db), tables_(db.config()), policy_(policy), clock_(std::move(clock)) {}
@@ -23,20 +29,40 @@ awaitable<schema::Session> SessionStore::create(std::string user_id, NewSession 
   co_return s;
 }
 
-awaitable<std::optional<FoundSession>> SessionStore::present(std::string token, PresentOptions options) {
+void SessionStore::cache_in(redis::Cache& cache, std::chrono::seconds ttl) {
+  cache_ = &cache;
+  cache_ttl_ = ttl;
+}
+
+awaitable<std::optional<CachedSession>> SessionStore::load(std::string token) {
   auto& sessions = tables_.session;
   auto& users = tables_.user;
   auto session = co_await db_.select(sessions).where(sessions.token == token).first();
   if (!session) co_return std::nullopt;
-  const auto t = now();
-  const auto verdict = policy_.on_presented(session->expires_at, t, options.dont_remember, options.disable_refresh);
-  if (verdict == Presented::expired) {
-    co_await db_.remove(sessions).where(sessions.id == session->id).execute();
-    co_return std::nullopt;
-  }
   auto user = co_await db_.select(users).where(users.id == session->user_id).first();
   if (!user) co_return std::nullopt;  // the user went (ON DELETE CASCADE takes the row too)
-  FoundSession found{std::move(*session), std::move(*user), false};
+  CachedSession found{std::move(*session), std::move(*user)};
+  co_return found;
+}
+
+awaitable<std::optional<FoundSession>> SessionStore::present(std::string token, PresentOptions options) {
+  std::optional<CachedSession> record;
+  if (cache_ != nullptr) {
+    auto loader = [this, &token]() { return load(token); };
+    record = co_await cache_->get_or_load<CachedSession>(cache_key(token), cache_ttl_, loader);
+  } else {
+    record = co_await load(token);
+  }
+  if (!record) co_return std::nullopt;
+  auto& sessions = tables_.session;
+  const auto t = now();
+  const auto verdict = policy_.on_presented(record->session.expires_at, t, options.dont_remember, options.disable_refresh);
+  if (verdict == Presented::expired) {
+    co_await db_.remove(sessions).where(sessions.id == record->session.id).execute();
+    co_await forget_token(std::move(token));
+    co_return std::nullopt;
+  }
+  FoundSession found{std::move(record->session), std::move(record->user), false};
   if (verdict == Presented::refresh) {
     found.session.expires_at = policy_.refreshed_expiry(t);
     found.session.updated_at = t;
@@ -44,6 +70,7 @@ awaitable<std::optional<FoundSession>> SessionStore::present(std::string token, 
         .set(sessions.expires_at = found.session.expires_at, sessions.updated_at = t)
         .where(sessions.id == found.session.id)
         .execute();
+    co_await forget_token(std::move(token));  // the next read caches the new expiry
     found.refreshed = true;
   }
   co_return found;
@@ -61,6 +88,7 @@ awaitable<std::vector<schema::Session>> SessionStore::list_for_user(std::string 
 awaitable<bool> SessionStore::revoke(std::string token) {
   auto& sessions = tables_.session;
   const auto removed = co_await db_.remove(sessions).where(sessions.token == token).execute();
+  co_await forget_token(std::move(token));
   co_return removed > 0;
 }
 
@@ -68,15 +96,54 @@ awaitable<bool> SessionStore::revoke_own(std::string token, std::string user_id)
   auto& sessions = tables_.session;
   const auto removed =
       co_await db_.remove(sessions).where(sessions.token == token && sessions.user_id == user_id).execute();
+  if (removed > 0) co_await forget_token(std::move(token));
   co_return removed > 0;
 }
 
 awaitable<std::uint64_t> SessionStore::revoke_all(std::string user_id, std::optional<std::string> keep_token) {
   auto& sessions = tables_.session;
+  auto tokens = co_await tokens_of(user_id);  // before the rows go: the cache entries to drop
+  std::uint64_t removed = 0;
   if (keep_token) {
-    co_return co_await db_.remove(sessions).where(sessions.user_id == user_id && sessions.token != *keep_token).execute();
+    std::erase(tokens, *keep_token);
+    removed = co_await db_.remove(sessions).where(sessions.user_id == user_id && sessions.token != *keep_token).execute();
+  } else {
+    removed = co_await db_.remove(sessions).where(sessions.user_id == user_id).execute();
   }
-  co_return co_await db_.remove(sessions).where(sessions.user_id == user_id).execute();
+  co_await forget(std::move(tokens));
+  co_return removed;
+}
+
+awaitable<void> SessionStore::forget_user(std::string user_id) {
+  if (cache_ == nullptr) co_return;
+  co_await forget(co_await tokens_of(user_id));
+}
+
+awaitable<std::vector<std::string>> SessionStore::tokens_of(const std::string& user_id) {
+  std::vector<std::string> tokens;
+  if (cache_ == nullptr) co_return tokens;
+  auto& sessions = tables_.session;
+  for (auto& s : co_await db_.select(sessions).where(sessions.user_id == user_id).all()) tokens.push_back(std::move(s.token));
+  co_return tokens;
+}
+
+awaitable<void> SessionStore::forget_token(std::string token) {
+  std::vector<std::string> one;  // named: GCC 12 mis-compiles a braced list inside co_await
+  one.push_back(std::move(token));
+  co_await forget(std::move(one));
+}
+
+awaitable<void> SessionStore::forget(std::vector<std::string> tokens) {
+  if (cache_ == nullptr || tokens.empty()) co_return;
+  std::vector<std::string> keys;
+  for (const auto& t : tokens) keys.push_back(cache_key(t));
+  try {
+    (void)co_await cache_->invalidate(redis::KeyList(keys));
+  } catch (const std::exception& e) {
+    // Redis is down: nobody reads the cache now, and entries left behind expire within the TTL.
+    spdlog::warn("auth: could not drop {} cached session(s) from Redis ({}); they expire within {} s", keys.size(),
+                 e.what(), cache_ttl_.count());
+  }
 }
 
 awaitable<std::uint64_t> SessionStore::delete_expired() {

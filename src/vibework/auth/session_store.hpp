@@ -16,6 +16,7 @@
 #include "vibework/auth/session_policy.hpp"
 #include "vibework/infra/asio.hpp"
 #include "vibework/mysql/database.hpp"
+#include "vibework/redis/cache.hpp"
 #include "vibework/schema/auth_schema.hpp"
 
 namespace vibework::auth {
@@ -31,6 +32,13 @@ struct PresentOptions {
   bool disable_refresh = false;  // get-session?disableRefresh=true
 };
 
+// What the session cache holds for a token: the row and its user, as MySQL had them.
+struct CachedSession {
+  schema::Session session;
+  schema::User user;
+};
+BOOST_DESCRIBE_STRUCT(CachedSession, (), (session, user))
+
 struct FoundSession {
   schema::Session session;
   schema::User user;
@@ -40,6 +48,11 @@ struct FoundSession {
 class SessionStore {
  public:
   explicit SessionStore(mysql::Database& db, SessionPolicy policy = {}, Clock clock = {});
+
+  // Serve presented tokens from `cache` (Redis: every instance sees one cache) for at most `ttl`
+  // per entry; every write here removes the entries it makes stale. When Redis is down the cache
+  // falls back to MySQL by itself (logged once per outage). Call before serving.
+  void cache_in(redis::Cache& cache, std::chrono::seconds ttl);
 
   // A new row: a 32-character token and id from the CSPRNG, expiresAt by the policy.
   // (Name the options before co_await: GCC 12 double-destroys an aggregate built inside it; the
@@ -61,6 +74,8 @@ class SessionStore {
   awaitable<bool> revoke_own(std::string token, std::string user_id);
   // Deletes the user's sessions, all of them or all but `keep_token`; how many went.
   awaitable<std::uint64_t> revoke_all(std::string user_id, std::optional<std::string> keep_token = std::nullopt);
+  // Drops the user's cached sessions (their user changed: profile, password, deletion).
+  awaitable<void> forget_user(std::string user_id);
   // Deletes every expired row (Better-Auth has no such sweep: its table only grows).
   awaitable<std::uint64_t> delete_expired();
 
@@ -69,7 +84,14 @@ class SessionStore {
   TimePoint now() const { return now_by(clock_); }
 
  private:
+  awaitable<std::optional<CachedSession>> load(std::string token);
+  awaitable<std::vector<std::string>> tokens_of(const std::string& user_id);
+  awaitable<void> forget(std::vector<std::string> tokens);
+  awaitable<void> forget_token(std::string token);
+
   mysql::Database& db_;
+  redis::Cache* cache_ = nullptr;
+  std::chrono::seconds cache_ttl_{0};
   schema::AuthSchema tables_;
   SessionPolicy policy_;
   Clock clock_;

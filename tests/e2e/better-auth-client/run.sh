@@ -87,6 +87,7 @@ trap 'exit 130' INT TERM HUP PIPE
 
 mysql_cli -e "CREATE DATABASE \`$database\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 export MYSQL_DATABASE=$database
+export MYSQL_MIGRATIONS_DIR=$root/migrations
 if ! "$binary" migrate >"$work/migrate.log" 2>&1; then
   say "vibework migrate failed"
   exit 1
