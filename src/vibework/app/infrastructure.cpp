@@ -1,6 +1,7 @@
 #include "vibework/app/infrastructure.hpp"
 
 #include "vibework/app/pubsub_resources.hpp"
+#include "vibework/auth/auth.hpp"
 #include "vibework/mongodb/database.hpp"
 #include "vibework/models/notification.hpp"
 #include "vibework/mysql/database.hpp"
@@ -20,6 +21,8 @@ std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, in
   infra->redis = lifecycle.add(std::make_shared<redis::Client>(config.get<redis::Config>(), runtime));
   infra->pubsub = lifecycle.add(std::make_shared<pubsub::Client>(config.get<pubsub::Config>(), runtime));
   infra->pubsub->declare(pubsub_resources(config.get<pubsub::Config>()));
+  infra->auth = lifecycle.add(
+      std::make_shared<auth::Auth>(config.get<auth::Config>(), config.production(), *infra->mysql, infra->redis.get()));
   return infra;
 }
 

@@ -23,6 +23,9 @@ class Client;
 namespace vibework::pubsub {
 class Client;
 }
+namespace vibework::auth {
+class Auth;
+}
 
 namespace vibework::app {
 
@@ -33,6 +36,7 @@ struct Infrastructure {
   std::shared_ptr<mongodb::Database> mongodb;  // notifications (models::Notification)
   std::shared_ptr<redis::Client> redis;        // cache, rate limits, pub/sub
   std::shared_ptr<pubsub::Client> pubsub;      // publisher(), subscribe(), rest()
+  std::shared_ptr<auth::Auth> auth;            // Better-Auth's routes, sessions, users (MySQL + Redis)
   infra::Lifecycle lifecycle;
 };
 

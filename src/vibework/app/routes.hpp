@@ -1,6 +1,6 @@
 #pragma once
 // The reference service's routes. Each group registers itself on the router.
-#include "vibework/app/auth_service.hpp"
+#include "vibework/auth/auth.hpp"
 #include "vibework/app/infrastructure.hpp"
 #include "vibework/http/router.hpp"
 
@@ -10,7 +10,7 @@ struct AppContext {
   const AppConfig& config;
   infra::Readiness& readiness;
   Infrastructure& infrastructure;
-  AuthService* auth = nullptr;  // the auth routes, when serving
+  auth::Auth* auth = nullptr;  // the auth routes, when serving
 };
 
 void register_health_routes(http::Router& router, AppContext& app);
@@ -19,7 +19,7 @@ void register_test_routes(http::Router& router, AppContext& app);
 
 inline void register_routes(http::Router& router, AppContext& app) {
   register_health_routes(router, app);
-  if (app.auth != nullptr) register_auth_routes(router, *app.auth);
+  if (app.auth != nullptr) app.auth->register_routes(router);
   if (app.config.get<http::Config>().test_routes) register_test_routes(router, app);
 }
 

@@ -8,7 +8,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
-#include "vibework/app/auth_service.hpp"
 #include "vibework/app/commands.hpp"
 #include "vibework/app/descriptor_budget.hpp"
 #include "vibework/app/infrastructure.hpp"
@@ -44,9 +43,8 @@ int run_serve(const AppConfig& config) {
 
   infra::Readiness readiness(config.health_timeout);
   auto infrastructure = build_infrastructure(config, runtime, readiness);
-  AuthService auth(config, *infrastructure->mysql);  // before the router: outlives its routes
   http::Router router;
-  AppContext context{config, readiness, *infrastructure, &auth};
+  AppContext context{config, readiness, *infrastructure, infrastructure->auth.get()};
   register_routes(router, context);
   // Last to start, first to stop.
   auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router));

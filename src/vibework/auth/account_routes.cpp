@@ -134,6 +134,7 @@ awaitable<http::Response> update_user(const AccountRoutes& r, http::Request& req
   if (!co_await r.users.update_profile(caller.who.user.id, std::move(change))) {
     throw auth_error(http::Status::unauthorized, "UNAUTHORIZED");  // deleted meanwhile
   }
+  co_await r.sessions.forget_user(caller.who.user.id);  // cached sessions carry the old profile
   auto res = http::json_response(http::Status::ok, boost::json::object{{"status", true}});
   // As Better-Auth, the session cookie is set again.
   add_cookies(res, r.cookies.issue(caller.who.session.token, !r.cookies.dont_remember(req)));
@@ -157,6 +158,7 @@ awaitable<http::Response> change_password(const AccountRoutes& r, http::Request&
   (void)co_await r.users.set_password(caller.who.user.id, std::move(new_hash));
 
   if (!revoke_others) {
+    co_await r.sessions.forget_user(caller.who.user.id);
     auto res = http::json_response(http::Status::ok,
                                    boost::json::object{{"token", nullptr}, {"user", user_json(caller.who.user)}});
     with_refreshed_cookie(res, r.cookies, caller);

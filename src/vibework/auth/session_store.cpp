@@ -92,6 +92,19 @@ awaitable<bool> SessionStore::revoke(std::string token) {
   co_return removed > 0;
 }
 
+awaitable<bool> SessionStore::revoke_id(std::string session_id) {
+  auto& sessions = tables_.session;
+  auto session = co_await db_.select(sessions).where(sessions.id == session_id).first();
+  if (!session) co_return false;
+  co_return co_await revoke(std::move(session->token));
+}
+
+awaitable<void> SessionStore::probe() {
+  auto& sessions = tables_.session;
+  const std::string none;
+  (void)co_await db_.select(sessions).where(sessions.token == none).first();
+}
+
 awaitable<bool> SessionStore::revoke_own(std::string token, std::string user_id) {
   auto& sessions = tables_.session;
   const auto removed =

@@ -68,6 +68,10 @@ class SessionStore {
   // The user's sessions that have not expired (list-sessions).
   awaitable<std::vector<schema::Session>> list_for_user(std::string user_id);
 
+  // Deletes one session by its id (the C++ API's delete_session); true when there was one.
+  awaitable<bool> revoke_id(std::string session_id);
+  // One indexed read of the session table: the auth health check.
+  awaitable<void> probe();
   // Deletes one session by token; true when there was one.
   awaitable<bool> revoke(std::string token);
   // The same, only when the session is `user_id`'s (revoke-session: a foreign token is ignored).

@@ -105,7 +105,9 @@ vw_url=http://127.0.0.1:$vw_port
 node_url=http://127.0.0.1:$node_port
 secret="vibework-better-auth-e2e-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 
-HTTP_HOST=127.0.0.1 HTTP_PORT=$vw_port AUTH_SECRET=$secret AUTH_URL=$vw_url AUTH_TRUSTED_ORIGINS=$node_url AUTH_DELETE_USER_ENABLED=true \
+# No Redis session cache here: the Node server (and the tests) change session rows behind
+# vibework's back, which a shared cache would not see for up to its TTL (the README says so).
+AUTH_SESSION_CACHE_TTL=0 HTTP_HOST=127.0.0.1 HTTP_PORT=$vw_port AUTH_SECRET=$secret AUTH_URL=$vw_url AUTH_TRUSTED_ORIGINS=$node_url AUTH_DELETE_USER_ENABLED=true \
   SHUTDOWN_TIMEOUT_MS=2000 "$binary" serve >"$work/vibework.log" 2>&1 &
 vw_pid=$!
 (cd "$here" && PORT=$node_port HOST=127.0.0.1 AUTH_SECRET=$secret VIBEWORK_URL=$vw_url NODE_ENV=development \
