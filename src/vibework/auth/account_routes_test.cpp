@@ -33,7 +33,7 @@ class AccountRoutesTest : public ::testing::Test {
   static void TearDownTestSuite() { delete config_; }
 
   void SetUp() override {
-    AuthRouter routes(router_, "/api/auth");
+    AuthRouter routes(router_, "/api/auth", {.cookies = &cookies_, .cors = &origins_});
     register_session_routes(routes, {sessions_, cookies_, origins_});
     register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, auth_config_});
     routes.not_found_elsewhere();
@@ -279,6 +279,39 @@ TEST_F(AccountRoutesTest, UnknownRoutesAndOddPathsAre404WithAnEmptyBody) {
   auto post_session = post("/get-session", "{}");
   EXPECT_EQ(post_session.result(), http::Status::method_not_allowed);
   EXPECT_EQ(json(post_session).at("code").as_string(), "METHOD_NOT_ALLOWED_DEFER_SESSION_REQUIRED");
+}
+
+TEST_F(AccountRoutesTest, BearerClientsGetTheTokenAndUseIt) {
+  auto res = post("/sign-in/email", "{}");  // (a 400: no cookie, no token)
+  EXPECT_TRUE(res["set-auth-token"].empty());
+  sign_up_ada();
+  auto signed_in_res = post("/sign-in/email", R"({"email":"ada@example.test","password":"correct horse"})");
+  const std::string bearer(signed_in_res["set-auth-token"]);
+  ASSERT_FALSE(bearer.empty());
+  EXPECT_EQ(signed_in_res[http::beast_http::field::access_control_expose_headers], "set-auth-token");
+  auto session = json(get("/get-session", {{"Authorization", "Bearer " + bearer}}));
+  EXPECT_EQ(session.at("user").at("email").as_string(), "ada@example.test");
+  // No cookie, so no Origin needed: bearer clients are not browsers' ambient credentials.
+  EXPECT_EQ(post("/update-user", R"({"name":"Bearer Ada"})", {{"Authorization", "Bearer " + bearer}}).result(),
+            http::Status::ok);
+}
+
+TEST_F(AccountRoutesTest, CorsForTrustedOriginsOnly) {
+  auto preflight = test_support::call_route(
+      router_, {.method = http::Verb::options, .target = "/api/auth/sign-in/email",
+                .headers = {{"Origin", origin}, {"Access-Control-Request-Method", "POST"},
+                            {"Access-Control-Request-Headers", "content-type"}}});
+  EXPECT_EQ(preflight.result(), http::Status::no_content);
+  EXPECT_EQ(preflight[http::beast_http::field::access_control_allow_origin], origin);
+  EXPECT_EQ(preflight[http::beast_http::field::access_control_allow_credentials], "true");
+  EXPECT_EQ(preflight[http::beast_http::field::access_control_allow_headers], "content-type");
+  auto foreign = test_support::call_route(
+      router_, {.method = http::Verb::options, .target = "/api/auth/sign-in/email", .headers = {{"Origin", "https://evil.test"}}});
+  EXPECT_TRUE(foreign[http::beast_http::field::access_control_allow_origin].empty());
+  EXPECT_TRUE(foreign[http::beast_http::field::access_control_allow_methods].empty());
+  auto ok = get("/ok", {{"Origin", origin}});
+  EXPECT_EQ(ok[http::beast_http::field::access_control_allow_origin], origin);
+  EXPECT_TRUE(get("/ok", {{"Origin", "https://evil.test"}})[http::beast_http::field::access_control_allow_origin].empty());
 }
 
 TEST_F(AccountRoutesTest, ErrorPageEscapesTheDescription) {

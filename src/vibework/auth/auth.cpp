@@ -68,7 +68,7 @@ std::vector<infra::HealthCheck> Auth::checks() {
 }
 
 void Auth::register_routes(http::Router& router) {
-  AuthRouter routes(router, config_.base_path, &limiter_);
+  AuthRouter routes(router, config_.base_path, {.limiter = &limiter_, .cookies = &cookies_, .cors = &origins_});
   register_session_routes(routes, {sessions_, cookies_, origins_, production_});
   register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, config_});
   routes.not_found_elsewhere();

@@ -92,6 +92,7 @@ Config Config::parse(infra::EnvReader& env, const infra::CoreConfig& core) {
   } catch (const std::invalid_argument& e) {
     env.problem("TRUST_PROXY", e.what(), "TRUST_PROXY=10.0.0.0/8,127.0.0.1");
   }
+  c.bearer = env.boolean("AUTH_BEARER", c.bearer);
   c.delete_user = env.boolean("AUTH_DELETE_USER_ENABLED", c.delete_user);
   return c;
 }

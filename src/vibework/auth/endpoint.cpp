@@ -5,6 +5,7 @@
 #include <boost/url/pct_string_view.hpp>
 
 #include "vibework/auth/rate_limiter.hpp"
+#include "vibework/auth/session_cookies.hpp"
 #include "vibework/auth/wire.hpp"
 #include "vibework/http/http_error.hpp"
 
@@ -20,13 +21,55 @@ http::Response empty_not_found() {
   return res;
 }
 
-http::Handler AuthRouter::guarded(http::Handler h) const {
-  return [h = std::move(h), limiter = limiter_, base = base_.size()](http::Request& req) -> awaitable<http::Response> {
-    if (limiter != nullptr) {
-      if (auto refused = co_await limiter->check(req, req.path().substr(base))) co_return std::move(*refused);
+namespace {
+// Better-Auth's bearer plugin: a response that sets a live session cookie also carries the
+// signed token for clients that cannot keep cookies.
+void add_bearer_token(http::Response& res, const SessionCookies& cookies) {
+  const auto [first, last] = res.equal_range(http::beast_http::field::set_cookie);
+  for (auto it = first; it != last; ++it) {
+    if (auto token = cookies.bearer_for(it->value())) {
+      res.set("set-auth-token", *token);
+      res.set(http::beast_http::field::access_control_expose_headers, "set-auth-token");
+      return;
     }
-    if (!routable(req.path())) co_return empty_not_found();
-    co_return co_await h(req);
+  }
+}
+
+// Better-Auth sends no CORS headers (the host framework must); a cross-origin client of a
+// trusted origin needs them, with credentials.
+void add_cors(http::Response& res, const http::Request& req, const TrustedOrigins& origins) {
+  const auto origin = req.header("Origin");
+  if (origin.empty() || !origins.allows(origin)) return;
+  res.set(http::beast_http::field::access_control_allow_origin, origin);
+  res.set(http::beast_http::field::access_control_allow_credentials, "true");
+  res.set(http::beast_http::field::vary, "Origin");
+  res.set(http::beast_http::field::access_control_expose_headers, "set-auth-token");
+}
+
+http::Response preflight(const http::Request& req, const TrustedOrigins* origins) {
+  http::Response res{http::Status::no_content, 11};
+  if (origins != nullptr && origins->allows(req.header("Origin"))) {
+    const auto requested = req.header("Access-Control-Request-Headers");
+    res.set(http::beast_http::field::access_control_allow_methods, "GET, POST, OPTIONS");
+    res.set(http::beast_http::field::access_control_allow_headers,
+            requested.empty() ? std::string_view("Content-Type, Authorization") : requested);
+    res.set(http::beast_http::field::access_control_max_age, "600");
+  }
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+http::Handler AuthRouter::guarded(http::Handler h) const {
+  return [h = std::move(h), o = options_, base = base_.size()](http::Request& req) -> awaitable<http::Response> {
+    std::optional<http::Response> res;
+    if (o.limiter != nullptr && req.method() != http::Verb::options) res = co_await o.limiter->check(req, req.path().substr(base));
+    if (!res && !routable(req.path())) res = empty_not_found();
+    if (!res) res = co_await h(req);
+    if (o.cookies != nullptr && o.cookies->bearer()) add_bearer_token(*res, *o.cookies);
+    if (o.cors != nullptr) add_cors(*res, req, *o.cors);
+    co_return std::move(*res);
   };
 }
 
@@ -39,6 +82,9 @@ void AuthRouter::not_found_elsewhere() {
   for (auto method : {http::Verb::get, http::Verb::post, http::Verb::put, http::Verb::patch, http::Verb::delete_}) {
     router_.add(method, base_ + "/*", none);
   }
+  router_.add(http::Verb::options, base_ + "/*", guarded([cors = options_.cors](http::Request& req) -> awaitable<http::Response> {
+    co_return preflight(req, cors);
+  }));
 }
 
 OriginHeaders origin_headers(const http::Request& req) {

@@ -23,17 +23,24 @@ namespace vibework::auth {
 // Better-Auth's router does not match ("//" inside, a trailing slash): 404 with an empty body,
 // as for any other path below the base (not_found_elsewhere()).
 class RateLimiter;
+class SessionCookies;
+
+// What every route below the base path gets besides its handler (each part optional).
+struct AuthRouterOptions {
+  RateLimiter* limiter = nullptr;           // counted first, unknown paths included (Better-Auth's order)
+  const SessionCookies* cookies = nullptr;  // bearer tokens: set-auth-token beside a session cookie
+  const TrustedOrigins* cors = nullptr;     // CORS for trusted origins, preflight answered
+};
 
 class AuthRouter {
  public:
-  // With a `limiter`, every request below the base path is counted first (Better-Auth's rate
-  // limiter runs before routing), unknown paths included.
-  AuthRouter(http::Router& router, std::string base_path, RateLimiter* limiter = nullptr)
-      : router_(router), base_(std::move(base_path)), limiter_(limiter) {}
+  AuthRouter(http::Router& router, std::string base_path, AuthRouterOptions options = {})
+      : router_(router), base_(std::move(base_path)), options_(options) {}
   void get(std::string_view path, http::Handler h) { add(http::Verb::get, path, std::move(h)); }
   void post(std::string_view path, http::Handler h) { add(http::Verb::post, path, std::move(h)); }
   void add(http::Verb method, std::string_view path, http::Handler h);
-  // Any method on any unregistered path below the base: 404, empty body (no 405 either).
+  // Any method on any unregistered path below the base: 404, empty body (no 405 either); and
+  // OPTIONS anywhere below the base: the CORS preflight.
   void not_found_elsewhere();
   const std::string& base_path() const noexcept { return base_; }
 
@@ -42,7 +49,7 @@ class AuthRouter {
 
   http::Router& router_;
   std::string base_;
-  RateLimiter* limiter_;
+  AuthRouterOptions options_;
 };
 
 // Better-Auth's 404: no body at all.

@@ -1,6 +1,12 @@
 #include "vibework/auth/session_cookies.hpp"
 
+#include <algorithm>
+#include <cctype>
+
+#include <boost/url/pct_string_view.hpp>
+
 #include "vibework/auth/signed_cookie.hpp"
+#include "vibework/auth/text.hpp"
 #include "vibework/infra/errors.hpp"
 
 namespace vibework::auth {
@@ -8,7 +14,8 @@ namespace vibework::auth {
 SessionCookies::SessionCookies(const Config& config, bool production, SessionPolicy policy)
     : names_(CookieNames::make(secure_cookies(config.base_url, production))),
       secrets_(config.secrets),
-      policy_(policy) {
+      policy_(policy),
+      bearer_(config.bearer) {
   if (secrets_.empty()) {
     throw infra::ConfigError("auth", "no secret to sign session cookies with", "set AUTH_SECRET");
   }
@@ -20,8 +27,41 @@ std::optional<std::string> SessionCookies::signed_cookie(const http::Request& re
   return unsign_cookie_value(*value, secrets_);
 }
 
+namespace {
+bool alphanumeric(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
+
+std::string percent_decoded(std::string_view text) {
+  if (text.find('%') == std::string_view::npos) return std::string(text);
+  const auto encoded = boost::urls::make_pct_string_view(text);
+  return encoded ? encoded->decode() : std::string(text);
+}
+}  // namespace
+
 std::optional<std::string> SessionCookies::token(const http::Request& request) const {
-  return signed_cookie(request, names_.session_token);
+  if (find_cookie(request.header("Cookie"), names_.session_token) || !bearer_) {
+    return signed_cookie(request, names_.session_token);
+  }
+  // Better-Auth's bearer plugin: the scheme in any case; a signed value, or the raw token.
+  const auto authorization = request.header("Authorization");
+  if (authorization.size() <= 7 || ascii_lower(authorization.substr(0, 7)) != "bearer ") return std::nullopt;
+  const auto credential = trim(authorization.substr(7));
+  if (credential.find('.') == std::string_view::npos) {
+    if (!alphanumeric(credential)) return std::nullopt;
+    return std::string(credential);
+  }
+  return unsign_cookie_value(percent_decoded(credential), secrets_);
+}
+
+std::optional<std::string> SessionCookies::bearer_for(std::string_view set_cookie_value) const {
+  if (!bearer_ || !set_cookie_value.starts_with(names_.session_token + "=")) return std::nullopt;
+  auto value = set_cookie_value.substr(names_.session_token.size() + 1);
+  const auto attributes = value.find(';');
+  const auto rest = attributes == std::string_view::npos ? std::string_view() : value.substr(attributes);
+  value = value.substr(0, attributes);
+  if (value.empty() || rest.find("Max-Age=0") != std::string_view::npos) return std::nullopt;
+  return percent_decoded(value);
 }
 
 bool SessionCookies::dont_remember(const http::Request& request) const {

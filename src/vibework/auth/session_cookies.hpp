@@ -23,7 +23,13 @@ class SessionCookies {
 
   // The session token of a signed session_token cookie (any secret of the list); nullopt for
   // no cookie, or one that is unsigned or tampered with (no database query needed to refuse it).
+  // With bearer tokens on (AUTH_BEARER), a request without that cookie may carry the token as
+  // `Authorization: Bearer <token>.<signature>` (the set-auth-token value) or the raw token.
   std::optional<std::string> token(const http::Request& request) const;
+  // The set-auth-token value for a response's Set-Cookie of the session token; nullopt when the
+  // cookie deletes the session (or bearer tokens are off).
+  std::optional<std::string> bearer_for(std::string_view set_cookie_value) const;
+  bool bearer() const noexcept { return bearer_; }
   // Whether the request carries a validly signed dont_remember cookie.
   bool dont_remember(const http::Request& request) const;
 
@@ -43,6 +49,7 @@ class SessionCookies {
   CookieNames names_;
   std::vector<std::string> secrets_;
   SessionPolicy policy_;
+  bool bearer_;
 };
 
 }  // namespace vibework::auth

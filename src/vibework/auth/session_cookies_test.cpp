@@ -37,6 +37,40 @@ TEST(SessionCookies, ReadsASignedTokenByAnySecretAndRefusesTampering) {
   EXPECT_TRUE(cookies.dont_remember(with_cookie("better-auth.dont_remember=" + sign_cookie_value("true", secret))));
 }
 
+http::Request with_authorization(const std::string& value) {
+  http::Request r;
+  r.message.set("Authorization", value);
+  return r;
+}
+
+TEST(SessionCookies, BearerTokensAsBetterAuthsPluginReadsThem) {
+  const SessionCookies cookies(config_with({secret}), false);
+  const auto signed_value = token + "." + cookie_signature(token, secret);  // what set-auth-token carries
+  EXPECT_EQ(cookies.token(with_authorization("Bearer " + signed_value)), token);
+  EXPECT_EQ(cookies.token(with_authorization("bearer " + sign_cookie_value(token, secret))), token)
+      << "any case, percent-encoded too";
+  EXPECT_EQ(cookies.token(with_authorization("Bearer " + token)), token) << "the raw token (requireSignature off)";
+  EXPECT_EQ(cookies.token(with_authorization("Bearer " + token + ".AAAA")), std::nullopt) << "a bad signature";
+  EXPECT_EQ(cookies.token(with_authorization("Basic " + token)), std::nullopt);
+  EXPECT_EQ(cookies.token(with_authorization("Bearer a b")), std::nullopt);
+
+  auto both = with_cookie("better-auth.session_token=" + sign_cookie_value(token, std::string(32, 'x')));
+  both.message.set("Authorization", "Bearer " + signed_value);
+  EXPECT_EQ(cookies.token(both), std::nullopt) << "a session cookie, even a bad one, is what counts";
+
+  Config off = config_with({secret});
+  off.bearer = false;
+  EXPECT_EQ(SessionCookies(off, false).token(with_authorization("Bearer " + signed_value)), std::nullopt);
+}
+
+TEST(SessionCookies, TheBearerTokenOfASetCookie) {
+  const SessionCookies cookies(config_with({secret}), false);
+  const auto issued = cookies.issue(token, true).front();
+  EXPECT_EQ(cookies.bearer_for(issued), token + "." + cookie_signature(token, secret));
+  EXPECT_EQ(cookies.bearer_for(cookies.clear().front()), std::nullopt) << "a deletion carries none";
+  EXPECT_EQ(cookies.bearer_for("other=1"), std::nullopt);
+}
+
 TEST(SessionCookies, IssuesWithRememberMeOrWithoutIt) {
   const SessionCookies cookies(config_with({secret, old_secret}), false);
   const auto remembered = cookies.issue(token, true);
