@@ -54,8 +54,12 @@ function(vibework_install_package)
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
     FILE_SET HEADERS DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   install(EXPORT vibeworkTargets NAMESPACE vibework:: DESTINATION ${config_dir})
+  # The auth tables' migrations, for `apply_migrations(db, vibework_MIGRATIONS_DIR)`.
+  set(VIBEWORK_MIGRATIONS_INSTALL_DIR ${CMAKE_INSTALL_DATADIR}/vibework/migrations)
+  install(DIRECTORY ${vibework_SOURCE_DIR}/migrations/ DESTINATION ${VIBEWORK_MIGRATIONS_INSTALL_DIR})
   configure_package_config_file(${vibework_SOURCE_DIR}/cmake/vibeworkConfig.cmake.in
-    ${vibework_BINARY_DIR}/vibeworkConfig.cmake INSTALL_DESTINATION ${config_dir})
+    ${vibework_BINARY_DIR}/vibeworkConfig.cmake INSTALL_DESTINATION ${config_dir}
+    PATH_VARS VIBEWORK_MIGRATIONS_INSTALL_DIR)
   # 0.x: a new minor version may change the API.
   write_basic_package_version_file(${vibework_BINARY_DIR}/vibeworkConfigVersion.cmake
     VERSION ${vibework_VERSION} COMPATIBILITY SameMinorVersion)

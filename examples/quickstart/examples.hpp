@@ -19,6 +19,7 @@ struct Services {
   vibework::mongodb::Database& mongodb;
   vibework::redis::Client& redis;
   vibework::pubsub::Client& pubsub;
+  vibework::auth::Auth& auth;
 };
 
 inline void expect(bool holds, std::string_view what) {
@@ -31,6 +32,8 @@ awaitable<void> users_example(vibework::mysql::Database& db, std::string run_id)
 awaitable<void> notifications_example(vibework::mongodb::Database& db, std::string run_id);
 // Redis: setex/get/del, then the cache-aside get_cached_user / update_user over MySQL.
 awaitable<void> cache_example(vibework::redis::Client& redis, vibework::mysql::Database& db, std::string run_id);
+// Auth: a user, a session, get_session, a guarded route, delete_session.
+awaitable<void> auth_example(vibework::auth::Auth& auth, vibework::http::Router& router, std::string run_id);
 // Pub/Sub: publish to notifications-created and receive it on the subscription `subscription`.
 awaitable<void> events_example(vibework::pubsub::Client& pubsub, std::string subscription, std::string run_id);
 

@@ -19,6 +19,7 @@ namespace mysql = vibework::mysql;
 namespace mongodb = vibework::mongodb;
 namespace redis = vibework::redis;
 namespace pubsub = vibework::pubsub;
+namespace auth = vibework::auth;
 using vibework::awaitable;
 
 namespace {
@@ -39,6 +40,10 @@ awaitable<void> examples(quickstart::Services services, infra::Readiness& readin
   co_await quickstart::notifications_example(services.mongodb, run_id);
   step("redis: setex, get, del; get_cached_user, update_user");
   co_await quickstart::cache_example(services.redis, services.mysql, run_id);
+  step("auth: a user, a session, get_session, require_session, delete_session");
+  co_await vibework::mysql::apply_migrations(services.mysql, VIBEWORK_MIGRATIONS_DIR);  // the auth tables
+  vibework::http::Router router;
+  co_await quickstart::auth_example(services.auth, router, run_id);
   step("pubsub: publish to notifications-created, receive it on " + subscription);
   co_await quickstart::events_example(services.pubsub, subscription, run_id);
 
@@ -50,14 +55,14 @@ awaitable<void> examples(quickstart::Services services, infra::Readiness& readin
               << check.status.latency.count() << " ms\n";
   }
   // snippet-end
-  quickstart::expect(report.ok && report.checks.size() == 4, "every check of the readiness report to be ok");
+  quickstart::expect(report.ok && report.checks.size() == 5, "every check of the readiness report to be ok");
 }
 
 }  // namespace
 
 int main() {
   // snippet:start
-  auto loaded = infra::load_config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config>(
+  auto loaded = infra::load_config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, auth::Config>(
       infra::process_environment());
   if (!loaded.ok()) {
     std::cerr << infra::describe_problems(loaded.problems) << "\n";
@@ -73,6 +78,7 @@ int main() {
   auto mongo = lifecycle.add(std::make_shared<mongodb::Database>(config.get<mongodb::Config>(), runtime));
   auto cache = lifecycle.add(std::make_shared<redis::Client>(config.get<redis::Config>(), runtime));
   auto events = lifecycle.add(std::make_shared<pubsub::Client>(config.get<pubsub::Config>(), runtime));
+  auto users = lifecycle.add(std::make_shared<auth::Auth>(config.get<auth::Config>(), config.production(), *db, cache.get()));
   // snippet-end
   mongo->declare<quickstart::Notification>();  // its index is ensured at start
   // A subscription of this run's own, so it sees its own messages and no other run's.
@@ -85,7 +91,7 @@ int main() {
   int status = 0;
   try {
     run(runtime, lifecycle.start_all());
-    run(runtime, examples({*db, *mongo, *cache, *events}, readiness, subscription, run_id));
+    run(runtime, examples({*db, *mongo, *cache, *events, *users}, readiness, subscription, run_id));
     std::cout << "quickstart: every example ran as the original design describes" << std::endl;
   } catch (const std::exception& e) {
     std::cerr << "quickstart: FAILED: " << e.what() << std::endl;

@@ -10,6 +10,7 @@
 #include "vibework/infra/runtime.hpp"
 #include "vibework/infra/timeout.hpp"
 
+#include "vibework/auth/auth.hpp"
 #include "vibework/http/http.hpp"
 #include "vibework/mongodb/mongodb.hpp"
 #include "vibework/mysql/mysql.hpp"

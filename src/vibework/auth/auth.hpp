@@ -23,6 +23,7 @@
 #include "vibework/auth/session_guard.hpp"
 #include "vibework/auth/session_store.hpp"
 #include "vibework/auth/user_store.hpp"
+#include "vibework/auth/wire.hpp"
 #include "vibework/http/router.hpp"
 #include "vibework/infra/component.hpp"
 #include "vibework/mysql/database.hpp"
