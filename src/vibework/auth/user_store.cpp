@@ -1,5 +1,7 @@
 #include "vibework/auth/user_store.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "vibework/auth/email.hpp"
 #include "vibework/auth/random_token.hpp"
 
@@ -30,11 +32,20 @@ awaitable<schema::User> UserStore::create(NewUser fields, std::string password_h
 
   auto& users = tables_.user;
   auto& accounts = tables_.account;
+  auto& accounts_v16 = tables_.account_v16;
+  const bool issuer = co_await has_issuer_column();
   auto tx = co_await db_.begin();
   std::exception_ptr error;
   try {
     co_await tx.insert(users).values(user).execute();
-    co_await tx.insert(accounts).values(account).execute();
+    if (issuer) {
+      co_await tx.insert(accounts).values(account).execute();
+    } else {
+      const schema::AccountV16 v16{.id = account.id, .account_id = account.account_id, .provider_id = account.provider_id,
+                                   .user_id = account.user_id, .password = account.password,
+                                   .created_at = account.created_at, .updated_at = account.updated_at};
+      co_await tx.insert(accounts_v16).values(v16).execute();
+    }
   } catch (...) {
     error = std::current_exception();
   }
@@ -57,10 +68,33 @@ awaitable<std::optional<schema::User>> UserStore::find(std::string user_id) {
   co_return co_await db_.select(users).where(users.id == user_id).first();
 }
 
-// As 1.7 matches the credential account: provider, issuer and accountId = the user's id.
+awaitable<bool> UserStore::has_issuer_column() {
+  if (const int known = issuer_column_.load(); known >= 0) co_return known == 1;
+  const auto result = co_await db_.execute(
+      "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND "
+      "COLUMN_NAME = 'issuer'",
+      tables_.account.table_name());
+  const auto& count = result.cell(0, 0);
+  const bool has = std::holds_alternative<std::int64_t>(count) ? std::get<std::int64_t>(count) > 0
+                                                               : std::get<std::uint64_t>(count) > 0;
+  if (issuer_column_.exchange(has ? 1 : 0) < 0 && !has) {
+    spdlog::info("auth: `{}` has no issuer column: a Better-Auth 1.6 database, served as 1.6 does",
+                 tables_.account.table_name());
+  }
+  co_return has;
+}
+
+// As 1.7 matches the credential account: provider, issuer and accountId = the user's id; 1.6
+// (no issuer) by provider and user.
 awaitable<std::optional<std::string>> UserStore::password_hash(std::string user_id) {
-  auto& accounts = tables_.account;
   const std::string provider(credential_provider), issuer(credential_issuer);
+  if (!co_await has_issuer_column()) {
+    auto& v16 = tables_.account_v16;
+    auto account = co_await db_.select(v16).where(v16.provider_id == provider && v16.user_id == user_id).first();
+    if (!account) co_return std::nullopt;
+    co_return account->password;
+  }
+  auto& accounts = tables_.account;
   auto account = co_await db_.select(accounts)
                      .where(accounts.provider_id == provider && accounts.issuer == issuer &&
                             accounts.account_id == user_id)
@@ -87,6 +121,14 @@ awaitable<bool> UserStore::set_password(std::string user_id, std::string passwor
   auto& accounts = tables_.account;
   const std::string provider(credential_provider), issuer(credential_issuer);
   const auto t = now();
+  if (!co_await has_issuer_column()) {
+    auto& v16 = tables_.account_v16;
+    const auto changed = co_await db_.update(v16)
+                             .set(v16.password = password_hash, v16.updated_at = t)
+                             .where(v16.provider_id == provider && v16.user_id == user_id)
+                             .execute();
+    co_return changed > 0;
+  }
   const auto changed = co_await db_.update(accounts)
                            .set(accounts.password = password_hash, accounts.updated_at = t)
                            .where(accounts.provider_id == provider && accounts.issuer == issuer &&

@@ -6,6 +6,7 @@
 //   auth::NewUser ada{.name = "Ada", .email = "Ada@Example.com"};
 //   auto user = co_await users.create(std::move(ada), co_await hasher.hash(password));
 //   auto found = co_await users.find_credentials("ada@example.com");   // user + password hash
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -62,12 +63,17 @@ class UserStore {
   // Deletes the user; its accounts and sessions go with it (ON DELETE CASCADE).
   awaitable<bool> remove(std::string user_id);
 
+  // Whether `account` has 1.7's issuer column; a 1.6 database (without it) is served as 1.6:
+  // credential accounts matched by provider and user alone. Asked once, then remembered.
+  awaitable<bool> has_issuer_column();
+
  private:
   TimePoint now() const { return now_by(clock_); }
 
   mysql::Database& db_;
   schema::AuthSchema tables_;
   Clock clock_;
+  std::atomic<int> issuer_column_{-1};  // -1: not asked yet
 };
 
 }  // namespace vibework::auth

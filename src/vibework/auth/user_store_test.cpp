@@ -100,3 +100,40 @@ TEST_F(UserStoreTest, ChangesThePasswordAndDeletesWithSessions) {
 
 }  // namespace
 }  // namespace vibework::auth
+
+namespace vibework::auth {
+namespace {
+
+// A Better-Auth 1.6 database: `account` without 1.7's issuer column.
+TEST(UserStoreV16, ServesADatabaseWithoutTheIssuerColumn) {
+  const auto config = test_support::migrated_database("vibework_test_auth_users_v16");
+  testkit::run_async([&config]() -> awaitable<void> {
+    mysql::Database db(config);
+    co_await db.start();
+    co_await db.execute("ALTER TABLE `account` DROP INDEX `account_issuer_accountId_uidx`, DROP COLUMN `issuer`");
+    UserStore users(db);
+    EXPECT_FALSE(co_await users.has_issuer_column());
+    NewUser grace{.name = "Grace", .email = "grace@example.test"};
+    const auto user = co_await users.create(std::move(grace), "$argon2id$first");
+    auto found = co_await users.find_credentials("grace@example.test");
+    CO_ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->password_hash, "$argon2id$first");
+    EXPECT_TRUE(co_await users.set_password(user.id, "$argon2id$second"));
+    EXPECT_EQ(co_await users.password_hash(user.id), "$argon2id$second");
+    co_await db.stop();
+  }());
+}
+
+TEST(UserStoreV16, A17DatabaseHasTheColumn) {
+  const auto config = test_support::migrated_database("vibework_test_auth_users_v17");
+  testkit::run_async([&config]() -> awaitable<void> {
+    mysql::Database db(config);
+    co_await db.start();
+    UserStore users(db);
+    EXPECT_TRUE(co_await users.has_issuer_column());
+    co_await db.stop();
+  }());
+}
+
+}  // namespace
+}  // namespace vibework::auth

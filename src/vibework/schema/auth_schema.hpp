@@ -20,6 +20,7 @@ struct AuthSchema {
   UserTable user;
   SessionTable session;
   AccountTable account;
+  AccountV16Table account_v16;  // the same table in a Better-Auth 1.6 database (no issuer)
   VerificationTable verification;
 
   // No default: the tables are always named as the configuration says.
@@ -27,6 +28,7 @@ struct AuthSchema {
       : user(auth_naming(config, config.table_user)),
         session(auth_naming(config, config.table_session)),
         account(auth_naming(config, config.table_account)),
+        account_v16(auth_naming(config, config.table_account)),
         verification(auth_naming(config, config.table_verification)) {}
 };
 
