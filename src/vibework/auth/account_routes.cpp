@@ -28,11 +28,14 @@ NewSession new_session(const http::Request& req, const Config& config, bool reme
                     .user_agent = std::string(req.header("User-Agent"))};
 }
 
-// The session's cookies (and, for bearer clients, its token) on a response that signs in.
-http::Response signed_in(boost::json::object body, const SessionCookies& cookies, const std::string& token,
-                         bool remember_me) {
+// The session's cookies (and the cookie cache, when on) on a response that signs in.
+http::Response signed_in(const AccountRoutes& r, boost::json::object body, const schema::Session& session,
+                         const schema::User& user, bool remember_me) {
   auto res = http::json_response(http::Status::ok, body);
-  add_cookies(res, cookies.issue(token, remember_me));
+  add_cookies(res, r.cookies.issue(session.token, remember_me));
+  if (r.cookie_cache != nullptr) {
+    if (auto cache = r.cookie_cache->issue(session, user, remember_me, r.sessions.now())) add_cookies(res, {*cache});
+  }
   return res;
 }
 
@@ -70,8 +73,8 @@ awaitable<http::Response> sign_up(const AccountRoutes& r, http::Request& req) {
   }
   const auto options = new_session(req, r.config, remember_me);
   const auto session = co_await r.sessions.create(created->id, options);
-  co_return signed_in({{"token", session.token}, {"user", user_json(*created)}}, r.cookies, session.token,
-                      remember_me);
+  boost::json::object answer{{"token", session.token}, {"user", user_json(*created)}};
+  co_return signed_in(r, std::move(answer), session, *created, remember_me);
 }
 
 awaitable<http::Response> sign_in(const AccountRoutes& r, http::Request& req) {
@@ -106,7 +109,7 @@ awaitable<http::Response> sign_in(const AccountRoutes& r, http::Request& req) {
   boost::json::object answer{{"redirect", callback.has_value()}, {"token", session.token}};
   if (callback) answer["url"] = *callback;
   answer["user"] = user_json(found->user);
-  auto res = signed_in(std::move(answer), r.cookies, session.token, remember_me);
+  auto res = signed_in(r, std::move(answer), session, found->user, remember_me);
   if (callback) res.set(http::beast_http::field::location, *callback);  // still 200, as Better-Auth
   co_return res;
 }
@@ -169,8 +172,8 @@ awaitable<http::Response> change_password(const AccountRoutes& r, http::Request&
   const bool remember_me = !r.cookies.dont_remember(req);
   const auto options = new_session(req, r.config, remember_me);
   const auto session = co_await r.sessions.create(caller.who.user.id, options);
-  co_return signed_in({{"token", session.token}, {"user", user_json(caller.who.user)}}, r.cookies, session.token,
-                      remember_me);
+  boost::json::object answer{{"token", session.token}, {"user", user_json(caller.who.user)}};
+  co_return signed_in(r, std::move(answer), session, caller.who.user, remember_me);
 }
 
 awaitable<http::Response> delete_user(const AccountRoutes& r, http::Request& req) {

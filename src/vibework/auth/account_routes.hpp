@@ -3,6 +3,7 @@
 // update-user, change-password and delete-user, with the same status codes, cookies and JSON
 // as Better-Auth 1.7 (facts file §2.2, §2.3, §2.10, §2.11, §2.14).
 #include "vibework/auth/config.hpp"
+#include "vibework/auth/cookie_cache.hpp"
 #include "vibework/auth/endpoint.hpp"
 #include "vibework/auth/origins.hpp"
 #include "vibework/auth/password_hasher.hpp"
@@ -19,6 +20,7 @@ struct AccountRoutes {
   const SessionCookies& cookies;
   const TrustedOrigins& origins;
   const Config& config;  // password limits, rehash, delete-user
+  const CookieCache* cookie_cache = nullptr;  // the optional session_data cookie
 };
 
 // The routes capture `routes` by value; everything it refers to must outlive the router.

@@ -314,6 +314,27 @@ TEST_F(AccountRoutesTest, CorsForTrustedOriginsOnly) {
   EXPECT_TRUE(get("/ok", {{"Origin", "https://evil.test"}})[http::beast_http::field::access_control_allow_origin].empty());
 }
 
+TEST_F(AccountRoutesTest, TheCookieCacheAnswersGetSessionUntilItIsBypassed) {
+  const CookieCache cookie_cache({.enabled = true, .max_age = 300s}, cookies_.names(), auth_config_.secrets);
+  http::Router cached;
+  AuthRouter routes(cached, "/api/auth");
+  register_session_routes(routes, {sessions_, cookies_, origins_, false, &cookie_cache});
+  register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, auth_config_, &cookie_cache});
+  auto signed_up = test_support::call_route(
+      cached, {.method = http::Verb::post, .target = "/api/auth/sign-up/email",
+               .body = R"({"name":"Ada","email":"ada@example.test","password":"correct horse"})"});
+  ASSERT_EQ(signed_up.count(http::beast_http::field::set_cookie), 2u) << "session_token and session_data";
+  const auto jar = cookies_of(signed_up);
+  const std::string token(json(signed_up).at("token").as_string());
+  testkit::run_async(sessions_.revoke(token));  // behind the cache's back
+
+  auto from_cache = test_support::call_route(cached, {.target = "/api/auth/get-session", .headers = {{"Cookie", jar}}});
+  EXPECT_EQ(json(from_cache).at("session").at("token").as_string(), token) << "Better-Auth's trade-off: the cache answers";
+  auto bypassed = test_support::call_route(
+      cached, {.target = "/api/auth/get-session?disableCookieCache=true", .headers = {{"Cookie", jar}}});
+  EXPECT_TRUE(json(bypassed).is_null());
+}
+
 TEST_F(AccountRoutesTest, ErrorPageEscapesTheDescription) {
   auto res = get("/error?error=bad%20code&error_description=%3Cscript%3E+x");
   EXPECT_EQ(res.result(), http::Status::ok);

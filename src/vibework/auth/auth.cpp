@@ -35,6 +35,8 @@ Auth::Auth(Config config, bool production, mysql::Database& db, redis::Client* r
       hasher_(hasher_options(config_)),
       cookies_(config_, production, config_.session),
       origins_(config_.base_url, config_.trusted_origins),
+      cookie_cache_({.enabled = config_.cookie_cache, .max_age = config_.cookie_cache_max_age}, cookies_.names(),
+                    config_.secrets),
       limiter_(limiter_options(config_, production), redis) {
   if (cache_) sessions_.cache_in(*cache_, config_.session_cache_ttl);
 }
@@ -69,8 +71,8 @@ std::vector<infra::HealthCheck> Auth::checks() {
 
 void Auth::register_routes(http::Router& router) {
   AuthRouter routes(router, config_.base_path, {.limiter = &limiter_, .cookies = &cookies_, .cors = &origins_});
-  register_session_routes(routes, {sessions_, cookies_, origins_, production_});
-  register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, config_});
+  register_session_routes(routes, {sessions_, cookies_, origins_, production_, &cookie_cache_});
+  register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, config_, &cookie_cache_});
   routes.not_found_elsewhere();
 }
 

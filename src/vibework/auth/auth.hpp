@@ -16,6 +16,7 @@
 #include <string>
 
 #include "vibework/auth/config.hpp"
+#include "vibework/auth/cookie_cache.hpp"
 #include "vibework/auth/origins.hpp"
 #include "vibework/auth/password_hasher.hpp"
 #include "vibework/auth/rate_limiter.hpp"
@@ -77,6 +78,7 @@ class Auth final : public infra::Component {
   PasswordHasher hasher_;
   SessionCookies cookies_;
   TrustedOrigins origins_;
+  CookieCache cookie_cache_;
   RateLimiter limiter_;
   std::unique_ptr<infra::PeriodicTask> sweep_;
 };

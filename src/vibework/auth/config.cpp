@@ -92,6 +92,8 @@ Config Config::parse(infra::EnvReader& env, const infra::CoreConfig& core) {
   } catch (const std::invalid_argument& e) {
     env.problem("TRUST_PROXY", e.what(), "TRUST_PROXY=10.0.0.0/8,127.0.0.1");
   }
+  c.cookie_cache = env.boolean("AUTH_COOKIE_CACHE", c.cookie_cache);
+  c.cookie_cache_max_age = seconds("AUTH_COOKIE_CACHE_MAX_AGE", c.cookie_cache_max_age, 1);
   c.bearer = env.boolean("AUTH_BEARER", c.bearer);
   c.delete_user = env.boolean("AUTH_DELETE_USER_ENABLED", c.delete_user);
   return c;

@@ -31,6 +31,8 @@ struct Config {
   bool rate_limit = false;                         // AUTH_RATE_LIMIT: default on when APP_ENV=production
   RateLimitRule rate_limit_rule;                   // AUTH_RATE_LIMIT_WINDOW (s), AUTH_RATE_LIMIT_MAX: 100 per 10 s
   TrustedProxies trusted_proxies;                  // TRUST_PROXY: CIDRs whose X-Forwarded-For is believed
+  bool cookie_cache = false;                       // AUTH_COOKIE_CACHE: the session_data cookie (Better-Auth's "compact")
+  std::chrono::seconds cookie_cache_max_age{300};  // AUTH_COOKIE_CACHE_MAX_AGE
   bool bearer = true;                              // AUTH_BEARER: Better-Auth's bearer plugin (Authorization: Bearer, set-auth-token)
   bool delete_user = false;                        // AUTH_DELETE_USER_ENABLED: POST delete-user answers (else 404)
 

@@ -69,9 +69,21 @@ void register_session_routes(AuthRouter& router, SessionRoutes r) {
 
   router.get("/get-session", [r](http::Request& req) -> awaitable<http::Response> {
     std::optional<FoundSession> found;
-    bool stale_cookie = false;
+    bool stale_cookie = false, stale_cache = false;
+    const bool dont_remember = r.cookies.dont_remember(req);
     if (auto token = r.cookies.token(req)) {
-      PresentOptions options{.dont_remember = r.cookies.dont_remember(req),
+      // The session_data cookie (when enabled and not bypassed) answers without the stores.
+      if (r.cookie_cache != nullptr && r.cookie_cache->enabled() && !coerced_true(req.query("disableCookieCache"))) {
+        if (auto cached = r.cookie_cache->read(req, *token, r.store.now())) {
+          auto res = http::json_response(http::Status::ok,
+                                         boost::json::object{{"session", session_json(cached->session)},
+                                                             {"user", user_json(cached->user)}});
+          no_store(res);
+          co_return res;
+        }
+        stale_cache = r.cookie_cache->present(req);  // present but rejected: expire it
+      }
+      PresentOptions options{.dont_remember = dont_remember,
                              .disable_refresh = coerced_true(req.query("disableRefresh"))};
       found = co_await r.store.present(std::move(*token), options);
       stale_cookie = !found;  // signed, but the session is gone or expired
@@ -83,6 +95,13 @@ void register_session_routes(AuthRouter& router, SessionRoutes r) {
     no_store(res);
     if (found && found->refreshed) add_cookies(res, {r.cookies.refresh(found->session.token)});
     if (stale_cookie) add_cookies(res, r.cookies.clear());
+    if (found && r.cookie_cache != nullptr) {
+      if (auto cache = r.cookie_cache->issue(found->session, found->user, !dont_remember, r.store.now())) {
+        add_cookies(res, {*cache});
+      } else if (stale_cache) {
+        add_cookies(res, {r.cookie_cache->clear()});
+      }
+    }
     co_return res;
   });
 

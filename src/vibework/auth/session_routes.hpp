@@ -6,6 +6,7 @@
 #include "vibework/auth/origins.hpp"
 #include "vibework/auth/session_cookies.hpp"
 #include "vibework/auth/session_store.hpp"
+#include "vibework/auth/cookie_cache.hpp"
 #include "vibework/auth/endpoint.hpp"
 
 namespace vibework::auth {
@@ -15,6 +16,7 @@ struct SessionRoutes {
   const SessionCookies& cookies;
   const TrustedOrigins& origins;
   bool production = false;  // GET error redirects to /?error= instead of showing a page
+  const CookieCache* cookie_cache = nullptr;  // the optional session_data cookie
 };
 
 // The routes capture `routes` by value; the store, cookies and origins must outlive the router.

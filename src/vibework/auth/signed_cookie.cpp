@@ -14,18 +14,51 @@ namespace {
 constexpr std::size_t signature_chars = 44;  // base64 of 32 bytes, padded
 }
 
-std::string cookie_signature(std::string_view value, std::string_view secret) {
+std::string hmac_sha256(std::string_view value, std::string_view secret) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int mac_len = 0;
   if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
            reinterpret_cast<const unsigned char*>(value.data()), value.size(), mac.data(), &mac_len) == nullptr) {
     throw infra::Error(infra::ErrorKind::internal, "auth", "HMAC-SHA256 failed while signing a cookie", "check the OpenSSL installation");
   }
-  std::string out(4 * ((mac_len + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), mac.data(), static_cast<int>(mac_len));
+  return std::string(reinterpret_cast<const char*>(mac.data()), mac_len);
+}
+
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }
+
+std::string base64url(std::string_view bytes) {
+  auto out = base64(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (auto& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  std::string standard(text);
+  for (auto& c : standard) {
+    if (c == '-') c = '+';
+    else if (c == '_') c = '/';
+    else if (c == '+' || c == '/' || c == '=') return std::nullopt;  // not base64url
+  }
+  if (standard.size() % 4 == 1) return std::nullopt;
+  while (standard.size() % 4 != 0) standard += '=';
+  std::string out(standard.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(standard.data()), static_cast<int>(standard.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t padding = 0;
+  for (auto it = standard.rbegin(); it != standard.rend() && *it == '='; ++it) ++padding;
+  out.resize(static_cast<std::size_t>(n) - padding);  // EVP_DecodeBlock counts the padding as zero bytes
+  return out;
+}
+
+std::string cookie_signature(std::string_view value, std::string_view secret) { return base64(hmac_sha256(value, secret)); }
 
 std::string sign_cookie_value(std::string_view value, std::string_view secret) {
   std::string joined(value);

@@ -19,6 +19,12 @@ namespace vibework::auth {
 // base64(HMAC-SHA256(secret, value)), standard alphabet with padding.
 std::string cookie_signature(std::string_view value, std::string_view secret);
 
+// The pieces, for the other signed formats (the session_data cookie cache).
+std::string hmac_sha256(std::string_view value, std::string_view secret);  // raw 32 bytes
+std::string base64(std::string_view bytes);                                // standard, padded
+std::string base64url(std::string_view bytes);                             // URL alphabet, no padding
+std::optional<std::string> base64url_decode(std::string_view text);        // nullopt: not base64url
+
 // encodeURIComponent(value + "." + signature): what goes after `name=` in Set-Cookie.
 std::string sign_cookie_value(std::string_view value, std::string_view secret);
 

@@ -95,6 +95,67 @@ boost::json::object session_json(const schema::Session& s) {
           {"userId", s.user_id}};
 }
 
+namespace {
+// Field readers that record a failure instead of throwing.
+struct Reader {
+  const boost::json::object* object;
+  bool ok = true;
+
+  std::string text(std::string_view key) {
+    const auto* v = object->if_contains(key);
+    if (v == nullptr || !v->is_string()) return ok = false, std::string();
+    return std::string(v->as_string());
+  }
+  std::optional<std::string> nullable_text(std::string_view key) {
+    const auto* v = object->if_contains(key);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    if (!v->is_string()) return ok = false, std::nullopt;
+    return std::string(v->as_string());
+  }
+  infra::TimePoint time(std::string_view key) {
+    const auto parsed = infra::parse_iso8601(text(key));
+    if (!parsed) return ok = false, infra::TimePoint{};
+    return *parsed;
+  }
+  bool flag(std::string_view key) {
+    const auto* v = object->if_contains(key);
+    if (v == nullptr || !v->is_bool()) return ok = false, false;
+    return v->as_bool();
+  }
+};
+}  // namespace
+
+std::optional<schema::User> user_from_json(const boost::json::value& json) {
+  if (!json.is_object()) return std::nullopt;
+  Reader r{&json.as_object()};
+  schema::User u;
+  u.id = r.text("id");
+  u.name = r.text("name");
+  u.email = r.text("email");
+  u.email_verified = r.flag("emailVerified");
+  u.image = r.nullable_text("image");
+  u.created_at = r.time("createdAt");
+  u.updated_at = r.time("updatedAt");
+  if (!r.ok) return std::nullopt;
+  return u;
+}
+
+std::optional<schema::Session> session_from_json(const boost::json::value& json) {
+  if (!json.is_object()) return std::nullopt;
+  Reader r{&json.as_object()};
+  schema::Session s;
+  s.id = r.text("id");
+  s.expires_at = r.time("expiresAt");
+  s.token = r.text("token");
+  s.created_at = r.time("createdAt");
+  s.updated_at = r.time("updatedAt");
+  s.ip_address = r.nullable_text("ipAddress");
+  s.user_agent = r.nullable_text("userAgent");
+  s.user_id = r.text("userId");
+  if (!r.ok) return std::nullopt;
+  return s;
+}
+
 std::string_view default_message(std::string_view code) {
   for (const auto& [c, m] : messages) {
     if (c == code) return m;

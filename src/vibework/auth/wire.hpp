@@ -5,6 +5,7 @@
 //   co_return http::json_response(http::Status::ok, {{"session", auth::session_json(s)},
 //                                                    {"user", auth::user_json(u)}});
 //   throw auth::auth_error(http::Status::unauthorized, "INVALID_EMAIL_OR_PASSWORD");
+#include <optional>
 #include <string_view>
 
 #include <boost/json/object.hpp>
@@ -22,6 +23,11 @@ boost::json::object user_json(const schema::User& user);
 // {id, expiresAt, token, createdAt, updatedAt, ipAddress, userAgent, userId}: the token is the
 // raw one (unsigned), as get-session and list-sessions return it.
 boost::json::object session_json(const schema::Session& session);
+
+// The reverse, for JSON a server wrote (the session_data cookie cache): nullopt when a field is
+// missing or of the wrong type.
+std::optional<schema::User> user_from_json(const boost::json::value& json);
+std::optional<schema::Session> session_from_json(const boost::json::value& json);
 
 // Better-Auth's default message for one of its error codes ("INVALID_ORIGIN" -> "Invalid
 // origin"); the code itself for one it does not define.
