@@ -3,6 +3,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
 
 #include "vibework/testkit/eventually.hpp"
 #include "vibework/testkit/ports.hpp"
@@ -28,6 +29,21 @@ HttpResult TestClient::request(http::verb method, const std::string& target, con
     req.set(http::field::content_type, content_type);
     req.body() = body;
   }
+  req.prepare_payload();
+  http::write(socket_, req);
+  return read_response();
+}
+
+HttpResult TestClient::send(http::verb method, const std::string& target, const Headers& headers,
+                            const std::string& body) {
+  http::request<http::string_body> req{method, target, 11};
+  bool has_host = false;
+  for (const auto& [name, value] : headers) {
+    req.insert(name, value);
+    if (boost::beast::iequals(name, "Host")) has_host = true;
+  }
+  if (!has_host) req.set(http::field::host, "127.0.0.1");
+  req.body() = body;
   req.prepare_payload();
   http::write(socket_, req);
   return read_response();

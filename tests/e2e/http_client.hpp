@@ -3,6 +3,8 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,6 +12,9 @@
 #include <boost/beast/http.hpp>
 
 namespace vibework::e2e {
+
+// Request headers in the order they are sent (a name may repeat).
+using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpResult {
   unsigned status = 0;
@@ -24,6 +29,10 @@ class TestClient {
   HttpResult request(boost::beast::http::verb method, const std::string& target, const std::string& body = "",
                      const std::string& content_type = "application/json",
                      const std::string& request_id = "");
+  // A request with headers of the caller's choice (Content-Type among them when wanted); Host
+  // is added unless given.
+  HttpResult send(boost::beast::http::verb method, const std::string& target, const Headers& headers,
+                  const std::string& body = "");
   // Writes raw bytes and reads one response (for malformed requests).
   HttpResult raw(const std::string& bytes);
   // True when the server closed the connection (read returns EOF) within `limit`.
