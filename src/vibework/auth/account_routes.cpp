@@ -152,7 +152,7 @@ awaitable<http::Response> change_password(const AccountRoutes& r, http::Request&
   auto current = fields.required_string("currentPassword");
   const bool revoke_others = fields.optional_bool("revokeOtherSessions").value_or(false);
   fields.finish();
-  const auto caller = co_await authenticate(r.cookies, r.sessions, req);
+  const auto caller = co_await authenticate(r.cookies, r.sessions, req, SessionCheck::authoritative);
   check_password_length(new_password, r.config);
   const auto stored = co_await r.users.password_hash(caller.who.user.id);
   if (!stored) throw auth_error(http::Status::bad_request, "CREDENTIAL_ACCOUNT_NOT_FOUND");
@@ -186,7 +186,7 @@ awaitable<http::Response> delete_user(const AccountRoutes& r, http::Request& req
   (void)fields.optional_string("callbackURL");
   (void)fields.optional_string("token");
   fields.finish();
-  const auto caller = co_await authenticate(r.cookies, r.sessions, req);
+  const auto caller = co_await authenticate(r.cookies, r.sessions, req, SessionCheck::authoritative);
   const auto& user_id = caller.who.user.id;
   if (password) {
     const auto stored = co_await r.users.password_hash(user_id);

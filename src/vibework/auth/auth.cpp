@@ -54,6 +54,12 @@ awaitable<void> Auth::start() {
                                                    std::move(work));
     sweep_->start();
   }
+  if (cache_) {
+    auto retry = [this]() -> awaitable<void> { co_await sessions_.retry_forgetting(); };
+    forget_retry_ = std::make_unique<infra::PeriodicTask>(co_await asio::this_coro::executor, std::chrono::seconds(1),
+                                                          "auth: dropping revoked sessions from Redis", std::move(retry));
+    forget_retry_->start();
+  }
   spdlog::info("auth: {} (sessions cached in Redis: {}, rate limits: {})", config_.describe(),
                cache_ ? "yes" : "no", config_.rate_limit ? "on" : "off");
   co_return;
@@ -61,6 +67,7 @@ awaitable<void> Auth::start() {
 
 awaitable<void> Auth::stop() {
   if (sweep_) co_await sweep_->stop();
+  if (forget_retry_) co_await forget_retry_->stop();
   hasher_.stop();
 }
 

@@ -81,6 +81,7 @@ class Auth final : public infra::Component {
   CookieCache cookie_cache_;
   RateLimiter limiter_;
   std::unique_ptr<infra::PeriodicTask> sweep_;
+  std::unique_ptr<infra::PeriodicTask> forget_retry_;  // cache entries an outage kept us from dropping
 };
 
 }  // namespace vibework::auth

@@ -28,12 +28,17 @@ struct Authenticated {
   SignedIn who;
   bool refreshed = false;
 };
-awaitable<Authenticated> authenticate(const SessionCookies& cookies, SessionStore& store, const http::Request& req);
+// `cached`: Better-Auth's sessionMiddleware (the Redis cache may answer); `authoritative`: its
+// sensitiveSessionMiddleware (revoke-*, change-password, delete-user read MySQL).
+enum class SessionCheck { cached, authoritative };
+awaitable<Authenticated> authenticate(const SessionCookies& cookies, SessionStore& store, const http::Request& req,
+                                      SessionCheck check = SessionCheck::cached);
 void with_refreshed_cookie(http::Response& res, const SessionCookies& cookies, const Authenticated& caller);
 
 using GuardedHandler = std::function<awaitable<http::Response>(http::Request&, const SignedIn&)>;
 
 // `cookies` and `store` must outlive the router the handler is registered on.
-http::Handler require_session(const SessionCookies& cookies, SessionStore& store, GuardedHandler handler);
+http::Handler require_session(const SessionCookies& cookies, SessionStore& store, GuardedHandler handler,
+                              SessionCheck check = SessionCheck::cached);
 
 }  // namespace vibework::auth

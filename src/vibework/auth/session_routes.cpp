@@ -140,7 +140,7 @@ void register_session_routes(AuthRouter& router, SessionRoutes r) {
   // The body is validated before the session is looked at (400 before 401, as Better-Auth).
   auto revoke_one = [r](http::Request& req) -> awaitable<http::Response> {
     auto token = token_from_body(req);
-    const auto caller = co_await authenticate(r.cookies, r.store, req);
+    const auto caller = co_await authenticate(r.cookies, r.store, req, SessionCheck::authoritative);
     (void)co_await r.store.revoke_own(std::move(token), caller.who.user.id);  // foreign or unknown: ignored
     auto res = status_true();
     with_refreshed_cookie(res, r.cookies, caller);
@@ -156,10 +156,12 @@ void register_session_routes(AuthRouter& router, SessionRoutes r) {
   };
   router.post("/revoke-session",
               origin_checked(r.origins, std::move(revoke_one)));
-  router.post("/revoke-sessions",
-              origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_all))));
+  // sensitiveSessionMiddleware: MySQL decides, not the cache.
+  router.post("/revoke-sessions", origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_all),
+                                                                            SessionCheck::authoritative)));
   router.post("/revoke-other-sessions",
-              origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_others))));
+              origin_checked(r.origins, require_session(r.cookies, r.store, std::move(revoke_others),
+                                                        SessionCheck::authoritative)));
 }
 
 }  // namespace vibework::auth

@@ -47,11 +47,12 @@ awaitable<std::optional<CachedSession>> SessionStore::load(std::string token) {
 
 awaitable<std::optional<FoundSession>> SessionStore::present(std::string token, PresentOptions options) {
   std::optional<CachedSession> record;
-  if (cache_ != nullptr) {
+  if (cache_ != nullptr && !options.authoritative) {
     auto loader = [this, &token]() { return load(token); };
     record = co_await cache_->get_or_load<CachedSession>(cache_key(token), cache_ttl_, loader);
   } else {
     record = co_await load(token);
+    if (!record && cache_ != nullptr) co_await forget_token(token);  // a stale entry, if any, goes too
   }
   if (!record) co_return std::nullopt;
   auto& sessions = tables_.session;
@@ -146,6 +147,10 @@ awaitable<void> SessionStore::forget_token(std::string token) {
   co_await forget(std::move(one));
 }
 
+namespace {
+constexpr std::size_t pending_forget_limit = 100'000;
+}
+
 awaitable<void> SessionStore::forget(std::vector<std::string> tokens) {
   if (cache_ == nullptr || tokens.empty()) co_return;
   std::vector<std::string> keys;
@@ -153,9 +158,47 @@ awaitable<void> SessionStore::forget(std::vector<std::string> tokens) {
   try {
     (void)co_await cache_->invalidate(redis::KeyList(keys));
   } catch (const std::exception& e) {
-    // Redis is down: nobody reads the cache now, and entries left behind expire within the TTL.
-    spdlog::warn("auth: could not drop {} cached session(s) from Redis ({}); they expire within {} s", keys.size(),
-                 e.what(), cache_ttl_.count());
+    // Redis is down: reads go to MySQL meanwhile; the entries are dropped when it is back.
+    if (!forget_failing_.exchange(true)) {
+      spdlog::warn("auth: Redis is unavailable ({}); revoked sessions are dropped from its cache when it is back",
+                   e.what());
+    }
+    std::lock_guard lock(pending_mutex_);
+    if (pending_forget_.size() + keys.size() > pending_forget_limit) {
+      pending_overflowed_ = true;
+      pending_forget_.clear();
+    } else if (!pending_overflowed_) {
+      pending_forget_.insert(pending_forget_.end(), keys.begin(), keys.end());
+    }
+  }
+}
+
+awaitable<void> SessionStore::retry_forgetting() {
+  std::vector<std::string> keys;
+  bool everything = false;
+  {
+    std::lock_guard lock(pending_mutex_);
+    keys.swap(pending_forget_);
+    everything = std::exchange(pending_overflowed_, false);
+  }
+  if (keys.empty() && !everything) co_return;
+  try {
+    if (everything) {
+      // More revocations than we kept: no cached session can be trusted, drop them all.
+      auto& client = cache_->client();
+      const auto all = co_await client.scan_all(cache_->prefix() + "auth:session:*");
+      if (!all.empty()) (void)co_await client.del(redis::KeyList(all));
+    }
+    for (std::size_t i = 0; i < keys.size(); i += 500) {
+      const std::vector<std::string> batch(keys.begin() + static_cast<std::ptrdiff_t>(i),
+                                           keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), i + 500)));
+      (void)co_await cache_->invalidate(redis::KeyList(batch));
+    }
+    if (forget_failing_.exchange(false)) spdlog::info("auth: Redis is back; the sessions revoked meanwhile are dropped from its cache");
+  } catch (const std::exception&) {
+    std::lock_guard lock(pending_mutex_);  // still down: keep them for the next try
+    pending_overflowed_ = pending_overflowed_ || everything;
+    if (!pending_overflowed_) pending_forget_.insert(pending_forget_.end(), keys.begin(), keys.end());
   }
 }
 

@@ -9,7 +9,9 @@
 //   co_await store.revoke(token);
 //
 // The clock is injectable so tests can move time; it defaults to the system clock.
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -30,6 +32,9 @@ struct NewSession {
 struct PresentOptions {
   bool dont_remember = false;    // the dont_remember cookie is there: never slide
   bool disable_refresh = false;  // get-session?disableRefresh=true
+  // Better-Auth's sensitiveSessionMiddleware (revoke-*, change-password, delete-user): read
+  // MySQL, whatever the cache holds (a row deleted behind our back is no session).
+  bool authoritative = false;
 };
 
 // What the session cache holds for a token: the row and its user, as MySQL had them.
@@ -80,6 +85,10 @@ class SessionStore {
   awaitable<std::uint64_t> revoke_all(std::string user_id, std::optional<std::string> keep_token = std::nullopt);
   // Drops the user's cached sessions (their user changed: profile, password, deletion).
   awaitable<void> forget_user(std::string user_id);
+  // Cache entries that could not be dropped while Redis was unreachable are dropped once it
+  // answers again (so a session revoked during an outage does not come back with Redis's data).
+  // Called periodically by the component; cheap when nothing is pending.
+  awaitable<void> retry_forgetting();
   // Deletes every expired row (Better-Auth has no such sweep: its table only grows).
   awaitable<std::uint64_t> delete_expired();
 
@@ -96,6 +105,10 @@ class SessionStore {
   mysql::Database& db_;
   redis::Cache* cache_ = nullptr;
   std::chrono::seconds cache_ttl_{0};
+  std::mutex pending_mutex_;
+  std::vector<std::string> pending_forget_;  // cache keys to drop when Redis is back
+  bool pending_overflowed_ = false;          // too many: drop every cached session instead
+  std::atomic<bool> forget_failing_{false};  // logged once per outage
   schema::AuthSchema tables_;
   SessionPolicy policy_;
   Clock clock_;

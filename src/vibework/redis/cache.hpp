@@ -73,6 +73,7 @@ class Cache {
 
   CacheStats stats() const;
   const std::string& prefix() const noexcept { return options_.prefix; }
+  Client& client() noexcept { return client_; }
 
   // The JSON text stored for a value (exposed for tests and tools).
   template <typename T>
