@@ -20,9 +20,18 @@
 
 namespace vibework::infra {
 
+// `background`: the pool's threads run at the lowest CPU priority (nice 19, SCHED_BATCH), so
+// CPU-heavy work (password hashing) takes only what the I/O threads leave and a flood of it
+// does not add latency to every other request.
+enum class ThreadPriority { normal, background };
+
+namespace detail {
+void lower_this_thread_priority_once();  // nice 19 + SCHED_BATCH, the first time on each thread
+}
+
 class BlockingPool {
  public:
-  BlockingPool(std::size_t threads, std::string name);
+  BlockingPool(std::size_t threads, std::string name, ThreadPriority priority = ThreadPriority::normal);
   ~BlockingPool();
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
@@ -36,12 +45,17 @@ class BlockingPool {
   // The function runs on one of the pool's threads; see the top of this file.
   template <typename F>
   auto run(F function) -> awaitable<std::invoke_result_t<F&>> {
-    return run_on(pool_.get_executor(), std::move(function));
+    if (priority_ == ThreadPriority::normal) return run_on(pool_.get_executor(), std::move(function));
+    return run_on(pool_.get_executor(), [f = std::move(function)]() mutable {
+      detail::lower_this_thread_priority_once();
+      return f();
+    });
   }
 
  private:
   std::size_t threads_;
   std::string name_;
+  ThreadPriority priority_;
   asio::thread_pool pool_;
   bool joined_ = false;
 };

@@ -2,6 +2,9 @@
 
 #include <thread>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "vibework/testkit/async.hpp"
@@ -31,4 +34,14 @@ TEST(BlockingPool, ReturnsMoveOnlyValues) {
     co_return *p;
   };
   EXPECT_EQ(testkit::run_async(task()), 7);
+}
+
+TEST(BlockingPool, BackgroundThreadsRunAtTheLowestPriority) {
+  vibework::infra::BlockingPool background(1, "test-background", vibework::infra::ThreadPriority::background);
+  vibework::infra::BlockingPool normal(1, "test-normal");
+  const auto nice_of_this_thread = [] { return getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())); };
+  EXPECT_EQ(vibework::testkit::run_async(background.run(nice_of_this_thread)), 19);
+  EXPECT_EQ(vibework::testkit::run_async(normal.run(nice_of_this_thread)),
+            getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())))
+      << "a normal pool's threads keep the process's priority";
 }
