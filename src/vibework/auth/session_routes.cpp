@@ -68,13 +68,15 @@ void register_session_routes(AuthRouter& router, SessionRoutes r) {
   });
 
   router.get("/get-session", [r](http::Request& req) -> awaitable<http::Response> {
-    std::optional<FoundSession> found;
+    std::optional<PresentedJson> found;
     bool stale_cookie = false, stale_cache = false;
     const bool dont_remember = r.cookies.dont_remember(req);
-    if (auto token = r.cookies.token(req)) {
+    std::string token;
+    if (auto signed_token = r.cookies.token(req)) {
+      token = std::move(*signed_token);
       // The session_data cookie (when enabled and not bypassed) answers without the stores.
       if (r.cookie_cache != nullptr && r.cookie_cache->enabled() && !coerced_true(req.query("disableCookieCache"))) {
-        if (auto cached = r.cookie_cache->read(req, *token, r.store.now())) {
+        if (auto cached = r.cookie_cache->read(req, token, r.store.now())) {
           auto res = http::json_response(http::Status::ok,
                                          boost::json::object{{"session", session_json(cached->session)},
                                                              {"user", user_json(cached->user)}});
@@ -85,18 +87,20 @@ void register_session_routes(AuthRouter& router, SessionRoutes r) {
       }
       PresentOptions options{.dont_remember = dont_remember,
                              .disable_refresh = coerced_true(req.query("disableRefresh"))};
-      found = co_await r.store.present(std::move(*token), options);
+      found = co_await r.store.present_json(token, options);
       stale_cookie = !found;  // signed, but the session is gone or expired
     }
-    auto res = found ? http::json_response(http::Status::ok,
-                                           boost::json::object{{"session", session_json(found->session)},
-                                                               {"user", user_json(found->user)}})
+    // The body as the store (or its cache) has it: Better-Auth's JSON, sent as it is.
+    auto res = found ? http::text_response(http::Status::ok, "application/json", found->body)
                      : http::json_response(http::Status::ok, nullptr);
     no_store(res);
-    if (found && found->refreshed) add_cookies(res, {r.cookies.refresh(found->session.token)});
+    if (found && found->refreshed) add_cookies(res, {r.cookies.refresh(token)});
     if (stale_cookie) add_cookies(res, r.cookies.clear());
-    if (found && r.cookie_cache != nullptr) {
-      if (auto cache = r.cookie_cache->issue(found->session, found->user, !dont_remember, r.store.now())) {
+    if (found && r.cookie_cache != nullptr && r.cookie_cache->enabled()) {
+      const auto parsed = parse_session_body(found->body);
+      std::optional<std::string> cache;
+      if (parsed) cache = r.cookie_cache->issue(parsed->session, parsed->user, !dont_remember, r.store.now());
+      if (cache) {
         add_cookies(res, {*cache});
       } else if (stale_cache) {
         add_cookies(res, {r.cookie_cache->clear()});

@@ -2,7 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "vibework/auth/random_token.hpp"
+#include "vibework/auth/wire.hpp"
 
 namespace vibework::auth {
 
@@ -34,46 +38,104 @@ void SessionStore::cache_in(redis::Cache& cache, std::chrono::seconds ttl) {
   cache_ttl_ = ttl;
 }
 
-awaitable<std::optional<CachedSession>> SessionStore::load(std::string token) {
+namespace {
+std::int64_t epoch_ms(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::string session_body(const schema::Session& session, const schema::User& user) {
+  return boost::json::serialize(boost::json::object{{"session", session_json(session)}, {"user", user_json(user)}});
+}
+
+std::string cache_value(const schema::Session& session, const schema::User& user) {
+  return std::to_string(epoch_ms(session.expires_at)) + "\n" + session_body(session, user);
+}
+
+// A cache value's expiry and body; nullopt when it is not one (then it is reloaded).
+std::optional<std::pair<TimePoint, std::string_view>> split_value(std::string_view value) {
+  const auto newline = value.find('\n');
+  if (newline == std::string_view::npos || newline == 0) return std::nullopt;
+  std::int64_t ms = 0;
+  for (char c : value.substr(0, newline)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    ms = ms * 10 + (c - '0');
+  }
+  return std::pair{TimePoint{std::chrono::milliseconds(ms)}, value.substr(newline + 1)};
+}
+
+}  // namespace
+
+std::optional<FoundSession> parse_session_body(std::string_view body) {
+  boost::system::error_code ec;
+  const auto json = boost::json::parse(body, ec);
+  if (ec || !json.is_object()) return std::nullopt;
+  const auto* s = json.as_object().if_contains("session");
+  const auto* u = json.as_object().if_contains("user");
+  if (s == nullptr || u == nullptr) return std::nullopt;
+  auto session = session_from_json(*s);
+  auto user = user_from_json(*u);
+  if (!session || !user) return std::nullopt;
+  return FoundSession{std::move(*session), std::move(*user), false};
+}
+
+awaitable<std::optional<std::string>> SessionStore::load(std::string token) {
   auto& sessions = tables_.session;
   auto& users = tables_.user;
   auto session = co_await db_.select(sessions).where(sessions.token == token).first();
   if (!session) co_return std::nullopt;
   auto user = co_await db_.select(users).where(users.id == session->user_id).first();
   if (!user) co_return std::nullopt;  // the user went (ON DELETE CASCADE takes the row too)
-  CachedSession found{std::move(*session), std::move(*user)};
-  co_return found;
+  co_return cache_value(*session, *user);
 }
 
-awaitable<std::optional<FoundSession>> SessionStore::present(std::string token, PresentOptions options) {
-  std::optional<CachedSession> record;
+awaitable<std::optional<PresentedJson>> SessionStore::present_json(std::string token, PresentOptions options) {
+  std::optional<std::string> value;
   if (cache_ != nullptr && !options.authoritative) {
     auto loader = [this, &token]() { return load(token); };
-    record = co_await cache_->get_or_load<CachedSession>(cache_key(token), cache_ttl_, loader);
+    value = co_await cache_->get_or_load_text(cache_key(token), cache_ttl_, loader);
   } else {
-    record = co_await load(token);
-    if (!record && cache_ != nullptr) co_await forget_token(token);  // a stale entry, if any, goes too
+    value = co_await load(token);
+    if (!value && cache_ != nullptr) co_await forget_token(token);  // a stale entry, if any, goes too
   }
-  if (!record) co_return std::nullopt;
+  if (!value) co_return std::nullopt;
+  auto parts = split_value(*value);
+  if (!parts) {  // not ours (an older format): read MySQL and replace it
+    co_await forget_token(token);
+    value = co_await load(token);
+    parts = value ? split_value(*value) : std::nullopt;
+    if (!parts) co_return std::nullopt;
+  }
   auto& sessions = tables_.session;
   const auto t = now();
-  const auto verdict = policy_.on_presented(record->session.expires_at, t, options.dont_remember, options.disable_refresh);
+  const auto verdict = policy_.on_presented(parts->first, t, options.dont_remember, options.disable_refresh);
   if (verdict == Presented::expired) {
-    co_await db_.remove(sessions).where(sessions.id == record->session.id).execute();
+    co_await db_.remove(sessions).where(sessions.token == token).execute();
     co_await forget_token(std::move(token));
     co_return std::nullopt;
   }
-  FoundSession found{std::move(record->session), std::move(record->user), false};
-  if (verdict == Presented::refresh) {
-    found.session.expires_at = policy_.refreshed_expiry(t);
-    found.session.updated_at = t;
-    co_await db_.update(sessions)
-        .set(sessions.expires_at = found.session.expires_at, sessions.updated_at = t)
-        .where(sessions.id == found.session.id)
-        .execute();
-    co_await forget_token(std::move(token));  // the next read caches the new expiry
-    found.refreshed = true;
+  if (verdict == Presented::keep) {
+    PresentedJson kept{std::string(parts->second), parts->first, false};
+    co_return kept;
   }
+  auto found = parse_session_body(parts->second);
+  if (!found) co_return std::nullopt;
+  found->session.expires_at = policy_.refreshed_expiry(t);
+  found->session.updated_at = t;
+  co_await db_.update(sessions)
+      .set(sessions.expires_at = found->session.expires_at, sessions.updated_at = t)
+      .where(sessions.id == found->session.id)
+      .execute();
+  co_await forget_token(std::move(token));  // the next read caches the new expiry
+  PresentedJson slid{session_body(found->session, found->user), found->session.expires_at, true};
+  co_return slid;
+}
+
+awaitable<std::optional<FoundSession>> SessionStore::present(std::string token, PresentOptions options) {
+  auto presented = co_await present_json(std::move(token), options);
+  if (!presented) co_return std::nullopt;
+  auto found = parse_session_body(presented->body);
+  if (!found) co_return std::nullopt;
+  found->refreshed = presented->refreshed;
   co_return found;
 }
 

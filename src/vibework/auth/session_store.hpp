@@ -37,18 +37,22 @@ struct PresentOptions {
   bool authoritative = false;
 };
 
-// What the session cache holds for a token: the row and its user, as MySQL had them.
-struct CachedSession {
-  schema::Session session;
-  schema::User user;
+// get-session's answer for a token, as text: {"session":{...},"user":{...}} in Better-Auth's
+// JSON, which is also what the Redis cache holds (so a cache hit is sent without any JSON work).
+struct PresentedJson {
+  std::string body;
+  TimePoint expires_at;
+  bool refreshed = false;  // slid just now: re-issue the session cookie
 };
-BOOST_DESCRIBE_STRUCT(CachedSession, (), (session, user))
 
 struct FoundSession {
   schema::Session session;
   schema::User user;
   bool refreshed = false;  // slid just now: re-issue the session cookie with Max-Age = expiresIn
 };
+
+// The session and user of a PresentedJson body; nullopt when it is not one.
+std::optional<FoundSession> parse_session_body(std::string_view body);
 
 class SessionStore {
  public:
@@ -69,6 +73,8 @@ class SessionStore {
   // and answers nullopt; a session due for its daily slide is extended.
   awaitable<std::optional<FoundSession>> present(std::string token, PresentOptions options);
   awaitable<std::optional<FoundSession>> present(std::string token) { return present(std::move(token), PresentOptions()); }
+  // The same, as get-session's JSON text.
+  awaitable<std::optional<PresentedJson>> present_json(std::string token, PresentOptions options);
 
   // The user's sessions that have not expired (list-sessions).
   awaitable<std::vector<schema::Session>> list_for_user(std::string user_id);
@@ -97,7 +103,8 @@ class SessionStore {
   TimePoint now() const { return now_by(clock_); }
 
  private:
-  awaitable<std::optional<CachedSession>> load(std::string token);
+  // "<expiresAt ms>\n<get-session JSON>" for a token, from MySQL: the cache's value.
+  awaitable<std::optional<std::string>> load(std::string token);
   awaitable<std::vector<std::string>> tokens_of(const std::string& user_id);
   awaitable<void> forget(std::vector<std::string> tokens);
   awaitable<void> forget_token(std::string token);

@@ -24,6 +24,15 @@ TEST(Json, TimePointRoundTripsAsIso8601) {
   EXPECT_FALSE(parse_iso8601("2026-13-18T11:08:43Z"));
   EXPECT_FALSE(parse_iso8601("yesterday"));
   EXPECT_FALSE(parse_iso8601("2026-11-18T11:08:43"));
+  EXPECT_FALSE(parse_iso8601("2026- 1-18T11:08:43Z")) << "digits only";
+  EXPECT_FALSE(parse_iso8601("2026-02-30T11:08:43Z"));
+  const TimePoint leap = std::chrono::sys_days{std::chrono::year{2028} / 2 / 29} + std::chrono::hours{23} +
+                         std::chrono::minutes{59} + std::chrono::seconds{59} + std::chrono::milliseconds{999};
+  EXPECT_EQ(format_iso8601(leap), "2028-02-29T23:59:59.999Z");
+  EXPECT_EQ(parse_iso8601("2028-02-29T23:59:59.999Z"), leap);
+  const TimePoint before_1970 = TimePoint{} - std::chrono::milliseconds(1);
+  EXPECT_EQ(format_iso8601(before_1970), "1969-12-31T23:59:59.999Z") << "as JavaScript's toISOString";
+  EXPECT_EQ(format_iso8601(TimePoint{}), "1970-01-01T00:00:00.000Z");
 }
 
 TEST(Json, DescribedStructsConvertBothWays) {

@@ -24,6 +24,12 @@ CacheStats Cache::stats() const {
   return CacheStats{hits_.load(), loads_.load(), coalesced_.load(), redis_errors_.load()};
 }
 
+awaitable<std::optional<std::string>> Cache::get_or_load_text(std::string key, std::chrono::seconds ttl,
+                                                              TextLoader loader) {
+  Accept any = [](const std::string&) { return true; };
+  co_return co_await load_json(std::move(key), ttl, std::move(loader), std::move(any));
+}
+
 awaitable<std::optional<std::string>> Cache::load_json(std::string key, std::chrono::seconds ttl, JsonLoader loader,
                                                        Accept accept) {
   const std::string full = options_.prefix + key;

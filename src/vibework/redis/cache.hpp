@@ -63,6 +63,11 @@ class Cache {
   auto get_or_load(std::string key, std::chrono::seconds ttl, Loader loader)
       -> awaitable<typename std::invoke_result_t<Loader&>::value_type>;
 
+  // The same for values that are text already (no JSON conversion): the loader returns the
+  // text to store, or nullopt for "not found".
+  using TextLoader = std::function<awaitable<std::optional<std::string>>()>;
+  awaitable<std::optional<std::string>> get_or_load_text(std::string key, std::chrono::seconds ttl, TextLoader loader);
+
   // Deletes the keys; returns how many existed.
   awaitable<std::int64_t> invalidate(KeyList keys);
   template <typename... K>
