@@ -26,19 +26,14 @@ VIBEWORK_MYSQL_TABLE(Account, AccountTable, "account",
     (TimePoint, created_at),
     (TimePoint, updated_at))
 
-// Better-Auth 1.6's `account` table: the same without `issuer` (added in 1.7). UserStore detects
-// which one the database has and serves a 1.6 database as 1.6 does.
+// A credential account in a Better-Auth 1.6 database, whose `account` has no issuer column (1.7
+// added it): only the columns an email/password account uses (the others are nullable).
+// UserStore detects which table the database has and serves a 1.6 one as 1.6 does.
 VIBEWORK_MYSQL_TABLE(AccountV16, AccountV16Table, "account",
     (std::string, id, exact),
     (std::string, account_id, exact),
     (std::string, provider_id, exact),
     (std::string, user_id, exact),
-    (std::optional<std::string>, access_token),
-    (std::optional<std::string>, refresh_token),
-    (std::optional<std::string>, id_token),
-    (std::optional<TimePoint>, access_token_expires_at),
-    (std::optional<TimePoint>, refresh_token_expires_at),
-    (std::optional<std::string>, scope),
     (std::optional<std::string>, password),
     (TimePoint, created_at),
     (TimePoint, updated_at))
