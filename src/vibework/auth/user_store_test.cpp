@@ -1,4 +1,8 @@
 // UserStore against the real MariaDB on the migrated Better-Auth schema.
+#include <fstream>
+#include <regex>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "vibework/auth/session_store.hpp"
@@ -131,6 +135,71 @@ TEST(UserStoreV16, A17DatabaseHasTheColumn) {
     co_await db.start();
     UserStore users(db);
     EXPECT_TRUE(co_await users.has_issuer_column());
+    co_await db.stop();
+  }());
+}
+
+}  // namespace
+}  // namespace vibework::auth
+
+namespace vibework::auth {
+namespace {
+
+// The Better-Auth schema with camelCase columns, as Kysely's `npx auth migrate` and Prisma
+// make it: our migration with every snake_case identifier camelCased.
+std::string camel_case_schema() {
+  std::ifstream in(std::string(std::getenv("VIBEWORK_SOURCE_DIR")) + "/migrations/0001_auth_schema.sql");
+  std::stringstream sql;
+  sql << in.rdbuf();
+  const std::regex snake("`([a-z]+(?:_[a-z]+)+)`");
+  std::string out, text = sql.str();
+  auto it = std::sregex_iterator(text.begin(), text.end(), snake);
+  std::size_t last = 0;
+  for (; it != std::sregex_iterator(); ++it) {
+    out += text.substr(last, static_cast<std::size_t>(it->position()) - last);
+    std::string name = (*it)[1];
+    std::string camel;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      if (name[i] == '_' && i + 1 < name.size()) camel += static_cast<char>(name[++i] - 'a' + 'A');
+      else camel += name[i];
+    }
+    out += "`" + camel + "`";
+    last = static_cast<std::size_t>(it->position() + it->length());
+  }
+  return out + text.substr(last);
+}
+
+TEST(CamelCaseSchema, UsersAndSessionsInAKyselyMadeDatabase) {
+  auto config = mysql::test_support::fresh_database("vibework_test_auth_camel");
+  config.camel_case_columns = true;
+  testkit::run_async([&config]() -> awaitable<void> {
+    mysql::Database db(config);
+    co_await db.start();
+    const auto schema = camel_case_schema();
+    std::size_t start = 0;
+    while (start < schema.size()) {  // one statement at a time; comments and blanks skipped
+      const auto end = schema.find(';', start);
+      const auto statement = schema.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (statement.find("CREATE") != std::string::npos) (void)co_await db.execute(statement);
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    const auto columns = co_await db.execute(
+        "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'emailVerified'");
+    const auto& count = columns.cell(0, 0);
+    const auto n = std::holds_alternative<std::int64_t>(count) ? std::get<std::int64_t>(count)
+                                                               : static_cast<std::int64_t>(std::get<std::uint64_t>(count));
+    EXPECT_EQ(n, 1) << "the table really is camelCase";
+
+    UserStore users(db);
+    SessionStore sessions(db);
+    NewUser ada{.name = "Ada", .email = "ada@example.test"};
+    const auto user = co_await users.create(std::move(ada), "$argon2id$hash");
+    const auto session = co_await sessions.create(user.id);
+    auto found = co_await sessions.present(session.token);
+    CO_ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->user.email, "ada@example.test");
+    EXPECT_EQ(co_await users.password_hash(user.id), "$argon2id$hash");
     co_await db.stop();
   }());
 }
