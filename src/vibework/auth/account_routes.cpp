@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include "vibework/auth/email.hpp"
+#include "vibework/auth/random_token.hpp"
 #include "vibework/auth/request_body.hpp"
 #include "vibework/auth/session_guard.hpp"
 #include "vibework/auth/wire.hpp"
@@ -15,17 +16,14 @@
 namespace vibework::auth {
 
 namespace {
-// Better-Auth's length limits, counted as JavaScript counts (UTF-16 code units).
-void check_password_length(const std::string& password, const Config& config) {
-  const auto length = utf16_length(password);
-  if (length < config.min_password_length) throw auth_error(http::Status::bad_request, "PASSWORD_TOO_SHORT");
-  if (length > config.max_password_length) throw auth_error(http::Status::bad_request, "PASSWORD_TOO_LONG");
-}
-
-NewSession new_session(const http::Request& req, const Config& config, bool remember_me) {
-  return NewSession{.remember_me = remember_me,
-                    .ip = client_address(req, config.trusted_proxies),
-                    .user_agent = std::string(req.header("User-Agent"))};
+// What sign-up answers for a taken email when it does not sign in: a fresh-looking user.
+schema::User synthetic_user(const NewUser& asked, const AccountRoutes& r) {
+  schema::User u;
+  u.id = random_token();
+  u.name = asked.name;
+  u.email = normalize_email(asked.email);
+  u.created_at = u.updated_at = r.sessions.now();
+  return u;
 }
 
 // The session's cookies (and the cookie cache, when on) on a response that signs in.
@@ -66,10 +64,19 @@ awaitable<http::Response> sign_up(const AccountRoutes& r, http::Request& req) {
   // The hash first: a taken email costs the same time as a new one.
   auto hash = co_await r.hasher.hash(password);
   std::optional<schema::User> created;
+  const NewUser asked = user;
   try {
     created = co_await r.users.create(std::move(user), std::move(hash));
   } catch (const infra::ConflictError&) {
-    throw auth_error(http::Status::unprocessable_entity, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
+    if (!r.config.require_email_verification) {
+      throw auth_error(http::Status::unprocessable_entity, "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL");
+    }
+    // Better-Auth's answer when sign-up does not sign in: a success that tells nothing.
+    co_return http::json_response(http::Status::ok,
+                                  boost::json::object{{"token", nullptr}, {"user", user_json(synthetic_user(asked, r))}});
+  }
+  if (r.config.require_email_verification) {  // signed in only once the email is verified
+    co_return http::json_response(http::Status::ok, boost::json::object{{"token", nullptr}, {"user", user_json(*created)}});
   }
   const auto options = new_session(req, r.config, remember_me);
   const auto session = co_await r.sessions.create(created->id, options);
@@ -95,6 +102,9 @@ awaitable<http::Response> sign_in(const AccountRoutes& r, http::Request& req) {
   }
   if (!co_await r.hasher.verify(password, *found->password_hash)) {
     throw auth_error(http::Status::unauthorized, "INVALID_EMAIL_OR_PASSWORD");
+  }
+  if (r.config.require_email_verification && !found->user.email_verified) {
+    throw auth_error(http::Status::forbidden, "EMAIL_NOT_VERIFIED");
   }
   if (r.config.rehash && needs_rehash(*found->password_hash, r.config.argon2)) {
     try {  // an old (scrypt) hash becomes Argon2id; the sign-in succeeds either way

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "vibework/auth/account_routes.hpp"
+#include "vibework/auth/email_routes.hpp"
 #include "vibework/auth/endpoint.hpp"
 #include "vibework/auth/session_routes.hpp"
 #include "vibework/infra/async/periodic_task.hpp"
@@ -32,6 +33,7 @@ Auth::Auth(Config config, bool production, mysql::Database& db, redis::Client* r
                                                                       : nullptr),
       sessions_(db, config_.session),
       users_(db),
+      verifications_(db),
       hasher_(hasher_options(config_)),
       cookies_(config_, production, config_.session),
       origins_(config_.base_url, config_.trusted_origins),
@@ -47,7 +49,8 @@ awaitable<void> Auth::start() {
   if (config_.session_sweep_interval.count() > 0) {
     auto work = [this]() -> awaitable<void> {
       const auto removed = co_await sessions_.delete_expired();
-      if (removed > 0) spdlog::info("auth: deleted {} expired session(s)", removed);
+      const auto tokens = co_await verifications_.delete_expired();
+      if (removed + tokens > 0) spdlog::info("auth: deleted {} expired session(s), {} expired token(s)", removed, tokens);
     };
     sweep_ = std::make_unique<infra::PeriodicTask>(co_await asio::this_coro::executor,
                                                    config_.session_sweep_interval, "auth: expired-session sweep",
@@ -80,6 +83,7 @@ void Auth::register_routes(http::Router& router) {
   AuthRouter routes(router, config_.base_path, {.limiter = &limiter_, .cookies = &cookies_, .cors = &origins_});
   register_session_routes(routes, {sessions_, cookies_, origins_, production_, &cookie_cache_});
   register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, config_, &cookie_cache_});
+  register_email_routes(routes, {users_, sessions_, verifications_, hasher_, cookies_, origins_, config_});
   routes.not_found_elsewhere();
 }
 

@@ -24,6 +24,7 @@
 #include "vibework/auth/session_guard.hpp"
 #include "vibework/auth/session_store.hpp"
 #include "vibework/auth/user_store.hpp"
+#include "vibework/auth/verification_store.hpp"
 #include "vibework/auth/wire.hpp"
 #include "vibework/http/router.hpp"
 #include "vibework/infra/component.hpp"
@@ -64,6 +65,7 @@ class Auth final : public infra::Component {
   const Config& config() const noexcept { return config_; }
   SessionStore& sessions() noexcept { return sessions_; }
   UserStore& users() noexcept { return users_; }
+  VerificationStore& verifications() noexcept { return verifications_; }
   PasswordHasher& hasher() noexcept { return hasher_; }
   const SessionCookies& cookies() const noexcept { return cookies_; }
   const TrustedOrigins& origins() const noexcept { return origins_; }
@@ -75,6 +77,7 @@ class Auth final : public infra::Component {
   std::unique_ptr<redis::Cache> cache_;
   SessionStore sessions_;
   UserStore users_;
+  VerificationStore verifications_;
   PasswordHasher hasher_;
   SessionCookies cookies_;
   TrustedOrigins origins_;

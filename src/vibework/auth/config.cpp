@@ -96,6 +96,13 @@ Config Config::parse(infra::EnvReader& env, const infra::CoreConfig& core) {
   c.cookie_cache_max_age = seconds("AUTH_COOKIE_CACHE_MAX_AGE", c.cookie_cache_max_age, 1);
   c.bearer = env.boolean("AUTH_BEARER", c.bearer);
   c.delete_user = env.boolean("AUTH_DELETE_USER_ENABLED", c.delete_user);
+  c.require_email_verification = env.boolean("AUTH_REQUIRE_EMAIL_VERIFICATION", c.require_email_verification);
+  c.auto_sign_in_after_verification =
+      env.boolean("AUTH_AUTO_SIGN_IN_AFTER_VERIFICATION", c.auto_sign_in_after_verification);
+  c.revoke_sessions_on_password_reset =
+      env.boolean("AUTH_REVOKE_SESSIONS_ON_PASSWORD_RESET", c.revoke_sessions_on_password_reset);
+  c.email_verification_expires_in = seconds("AUTH_EMAIL_VERIFICATION_EXPIRES_IN", c.email_verification_expires_in, 1);
+  c.reset_password_expires_in = seconds("AUTH_RESET_PASSWORD_EXPIRES_IN", c.reset_password_expires_in, 1);
   return c;
 }
 

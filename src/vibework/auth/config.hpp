@@ -34,7 +34,13 @@ struct Config {
   bool cookie_cache = false;                       // AUTH_COOKIE_CACHE: the session_data cookie (Better-Auth's "compact")
   std::chrono::seconds cookie_cache_max_age{300};  // AUTH_COOKIE_CACHE_MAX_AGE
   bool bearer = true;                              // AUTH_BEARER: Better-Auth's bearer plugin (Authorization: Bearer, set-auth-token)
-  bool delete_user = false;                        // AUTH_DELETE_USER_ENABLED: POST delete-user answers (else 404)
+  bool delete_user = false;
+  // The email flows (issue 12).
+  bool require_email_verification = false;          // AUTH_REQUIRE_EMAIL_VERIFICATION: unverified sign-ins get 403
+  bool auto_sign_in_after_verification = false;     // AUTH_AUTO_SIGN_IN_AFTER_VERIFICATION
+  bool revoke_sessions_on_password_reset = false;   // AUTH_REVOKE_SESSIONS_ON_PASSWORD_RESET
+  std::chrono::seconds email_verification_expires_in{3600};  // AUTH_EMAIL_VERIFICATION_EXPIRES_IN
+  std::chrono::seconds reset_password_expires_in{3600};      // AUTH_RESET_PASSWORD_EXPIRES_IN                        // AUTH_DELETE_USER_ENABLED: POST delete-user answers (else 404)
 
   const std::string& signing_secret() const { return secrets.front(); }
 

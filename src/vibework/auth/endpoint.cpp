@@ -165,6 +165,19 @@ std::string client_address(const http::Request& req, const TrustedProxies& proxi
   return client_address(peer_address(req), req.header("X-Forwarded-For"), proxies);
 }
 
+// Better-Auth's length limits, counted as JavaScript counts (UTF-16 code units).
+void check_password_length(const std::string& password, const Config& config) {
+  const auto length = utf16_length(password);
+  if (length < config.min_password_length) throw auth_error(http::Status::bad_request, "PASSWORD_TOO_SHORT");
+  if (length > config.max_password_length) throw auth_error(http::Status::bad_request, "PASSWORD_TOO_LONG");
+}
+
+NewSession new_session(const http::Request& req, const Config& config, bool remember_me) {
+  return NewSession{.remember_me = remember_me,
+                    .ip = client_address(req, config.trusted_proxies),
+                    .user_agent = std::string(req.header("User-Agent"))};
+}
+
 std::size_t utf16_length(std::string_view utf8) {
   std::size_t units = 0;
   for (const unsigned char c : utf8) {

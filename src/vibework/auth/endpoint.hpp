@@ -11,8 +11,10 @@
 
 #include <boost/json/object.hpp>
 
+#include "vibework/auth/config.hpp"
 #include "vibework/auth/origins.hpp"
 #include "vibework/auth/rate_limit_rules.hpp"
+#include "vibework/auth/session_store.hpp"
 #include "vibework/http/request.hpp"
 #include "vibework/http/response.hpp"
 #include "vibework/http/router.hpp"
@@ -79,6 +81,11 @@ std::string query_value(const http::Request& req, std::string_view name);
 std::string peer_address(const http::Request& req);
 // The client's address: the peer, or from X-Forwarded-For when the peer is a trusted proxy.
 std::string client_address(const http::Request& req, const TrustedProxies& proxies);
+
+// 400 PASSWORD_TOO_SHORT / PASSWORD_TOO_LONG outside the configured limits (UTF-16 units).
+void check_password_length(const std::string& password, const Config& config);
+// The options of a session created for this request: remember-me, client address, user agent.
+NewSession new_session(const http::Request& req, const Config& config, bool remember_me);
 
 // JavaScript's string length: UTF-16 code units of UTF-8 text (Better-Auth's password limits).
 std::size_t utf16_length(std::string_view utf8);

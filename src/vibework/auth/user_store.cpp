@@ -20,36 +20,66 @@ awaitable<schema::User> UserStore::create(NewUser fields, std::string password_h
   user.created_at = t;
   user.updated_at = t;
 
-  schema::Account account;
-  account.id = random_token();
-  account.account_id = user.id;  // Better-Auth: the credential account's id is the user's
-  account.provider_id = std::string(credential_provider);
-  account.issuer = std::string(credential_issuer);
-  account.user_id = user.id;
-  account.password = std::move(password_hash);
-  account.created_at = t;
-  account.updated_at = t;
-
   auto& users = tables_.user;
-  auto& accounts = tables_.account;
-  auto& accounts_v16 = tables_.account_v16;
-  const bool issuer = co_await has_issuer_column();
+  (void)co_await has_issuer_column();  // asked (once) before the transaction holds a connection
   auto tx = co_await db_.begin();
   std::exception_ptr error;
   try {
     co_await tx.insert(users).values(user).execute();
-    if (issuer) {
-      co_await tx.insert(accounts).values(account).execute();
-    } else {
-      const schema::AccountV16 v16{.id = account.id, .account_id = account.account_id, .provider_id = account.provider_id,
-                                   .user_id = account.user_id, .password = account.password,
-                                   .created_at = account.created_at, .updated_at = account.updated_at};
-      co_await tx.insert(accounts_v16).values(v16).execute();
-    }
+    co_await insert_credential_account(tx, user.id, std::move(password_hash), t);
   } catch (...) {
     error = std::current_exception();
   }
   co_await tx.finish(error);  // commits, or rolls back and rethrows (ConflictError for a taken email)
+  co_return user;
+}
+
+awaitable<void> UserStore::insert_credential_account(mysql::QueryRunner& runner, const std::string& user_id,
+                                                     std::string password_hash, TimePoint t) {
+  schema::Account account;
+  account.id = random_token();
+  account.account_id = user_id;  // Better-Auth: the credential account's id is the user's
+  account.provider_id = std::string(credential_provider);
+  account.issuer = std::string(credential_issuer);
+  account.user_id = user_id;
+  account.password = std::move(password_hash);
+  account.created_at = t;
+  account.updated_at = t;
+  if (co_await has_issuer_column()) {
+    auto& accounts = tables_.account;
+    co_await runner.insert(accounts).values(account).execute();
+  } else {
+    const schema::AccountV16 v16{.id = account.id, .account_id = account.account_id, .provider_id = account.provider_id,
+                                 .user_id = account.user_id, .password = account.password,
+                                 .created_at = account.created_at, .updated_at = account.updated_at};
+    auto& accounts_v16 = tables_.account_v16;
+    co_await runner.insert(accounts_v16).values(v16).execute();
+  }
+}
+
+awaitable<void> UserStore::set_or_add_password(std::string user_id, std::string password_hash) {
+  const bool updated = co_await set_password(user_id, password_hash);
+  if (!updated) co_await insert_credential_account(db_, user_id, std::move(password_hash), now());
+}
+
+awaitable<std::optional<schema::User>> UserStore::find_by_email(std::string email) {
+  auto& users = tables_.user;
+  const std::string normalized = normalize_email(email);
+  co_return co_await db_.select(users).where(users.email == normalized).first();
+}
+
+awaitable<std::optional<schema::User>> UserStore::set_email(std::string user_id, std::optional<std::string> email,
+                                                            bool verified) {
+  auto user = co_await find(user_id);
+  if (!user) co_return std::nullopt;
+  if (email) user->email = normalize_email(*email);
+  user->email_verified = verified;
+  user->updated_at = now();
+  auto& users = tables_.user;
+  (void)co_await db_.update(users)
+      .set(users.email = user->email, users.email_verified = user->email_verified, users.updated_at = user->updated_at)
+      .where(users.id == user_id)
+      .execute();
   co_return user;
 }
 

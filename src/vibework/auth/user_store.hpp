@@ -51,6 +51,9 @@ class UserStore {
 
   awaitable<std::optional<Credentials>> find_credentials(std::string email);
   awaitable<std::optional<schema::User>> find(std::string user_id);
+  awaitable<std::optional<schema::User>> find_by_email(std::string email);
+  // verify-email and change-email: the new address (if any) and emailVerified; the updated user.
+  awaitable<std::optional<schema::User>> set_email(std::string user_id, std::optional<std::string> email, bool verified);
   // The user's credential password hash; nullopt without a credential account or password.
   awaitable<std::optional<std::string>> password_hash(std::string user_id);
   // update-user: sets the given fields and updatedAt; the updated user (nullopt: no such user).
@@ -59,6 +62,8 @@ class UserStore {
   // Replaces the credential account's hash (change-password, rehash on sign-in); false when the
   // user has no credential account.
   awaitable<bool> set_password(std::string user_id, std::string password_hash);
+  // reset-password: set_password, or a new credential account when the user has none.
+  awaitable<void> set_or_add_password(std::string user_id, std::string password_hash);
 
   // Deletes the user; its accounts and sessions go with it (ON DELETE CASCADE).
   awaitable<bool> remove(std::string user_id);
@@ -69,6 +74,8 @@ class UserStore {
 
  private:
   TimePoint now() const { return now_by(clock_); }
+  awaitable<void> insert_credential_account(mysql::QueryRunner& runner, const std::string& user_id,
+                                            std::string password_hash, TimePoint t);
 
   mysql::Database& db_;
   schema::AuthSchema tables_;

@@ -1,0 +1,132 @@
+#include "vibework/auth/email_routes.hpp"
+
+#include <boost/json/object.hpp>
+
+#include "vibework/auth/email_token.hpp"
+#include "vibework/auth/request_body.hpp"
+#include "vibework/auth/session_guard.hpp"
+#include "vibework/auth/signed_cookie.hpp"
+#include "vibework/auth/wire.hpp"
+#include "vibework/http/http_error.hpp"
+#include "vibework/http/response.hpp"
+
+namespace vibework::auth {
+
+namespace {
+// Better-Auth's ctx.redirect: 302, Location, no body.
+http::Response redirect(const std::string& location) {
+  http::Response res{http::Status::found, 11};
+  res.set(http::beast_http::field::location, location);
+  res.set(http::beast_http::field::content_type, "application/json");
+  res.prepare_payload();
+  return res;
+}
+
+std::string with_query(const std::string& url, std::string_view key, std::string_view value) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + std::string(key) + "=" + encode_uri_component(value);
+}
+
+// new URL(callbackURL, baseURL): a relative callback is on the base URL's origin.
+std::string resolved(const std::string& callback, const Config& config) {
+  return callback.starts_with('/') ? origin_of(config.base_url) + callback : callback;
+}
+
+// A query callbackURL, checked as the GET endpoints' own middleware does.
+std::string checked_callback(const http::Request& req, const TrustedOrigins& origins) {
+  auto callback = query_value(req, "callbackURL");
+  if (!callback.empty() && !origins.allows_callback(callback)) throw auth_error(http::Status::forbidden, "INVALID_CALLBACK_URL");
+  return callback;
+}
+
+awaitable<http::Response> verify_email(const EmailRoutes& r, http::Request& req) {
+  const auto callback = checked_callback(req, r.origins);
+  // Errors go to the callback as ?error=CODE when there is one, else 401 {code, message}.
+  const auto fail = [&](std::string_view code) -> http::Response {
+    if (!callback.empty()) return redirect(with_query(callback, "error", code));
+    throw auth_error(http::Status::unauthorized, code);
+  };
+  const auto done = [&](boost::json::value user) -> http::Response {
+    if (!callback.empty()) return redirect(callback);
+    return http::json_response(http::Status::ok, boost::json::object{{"status", true}, {"user", std::move(user)}});
+  };
+
+  const auto checked = verify_email_token(query_value(req, "token"), r.config.secrets, r.sessions.now());
+  if (!checked.claims) co_return fail(checked.expired ? "TOKEN_EXPIRED" : "INVALID_TOKEN");
+  const auto& claims = *checked.claims;
+  auto user = co_await r.users.find_by_email(claims.email);
+  if (!user) co_return fail("USER_NOT_FOUND");
+
+  if (claims.update_to && claims.request_type == "change-email-verification") {
+    auto changed = co_await r.users.set_email(user->id, claims.update_to, true);
+    if (!changed) co_return fail("USER_NOT_FOUND");
+    co_await r.sessions.forget_user(user->id);
+    co_return done(user_json(*changed));
+  }
+  if (claims.update_to) co_return fail("INVALID_TOKEN");  // confirmations are answered by the mail flow
+  if (user->email_verified) co_return done(nullptr);
+
+  (void)co_await r.users.set_email(user->id, std::nullopt, true);
+  co_await r.sessions.forget_user(user->id);
+  auto res = done(nullptr);
+  if (r.config.auto_sign_in_after_verification && !r.cookies.token(req)) {
+    const auto options = new_session(req, r.config, true);
+    const auto session = co_await r.sessions.create(user->id, options);
+    add_cookies(res, r.cookies.issue(session.token, true));
+  }
+  co_return res;
+}
+
+// The mailed link: 302 to the callback with the token when it is good, else with the error.
+awaitable<http::Response> reset_password_link(const EmailRoutes& r, http::Request& req) {
+  const auto callback = query_value(req, "callbackURL");
+  if (callback.empty()) {
+    throw http::HttpError(http::Status::bad_request, "VALIDATION_ERROR",
+                          "[query.callbackURL] Invalid input: expected string, received undefined");
+  }
+  if (!r.origins.allows_callback(callback)) throw auth_error(http::Status::forbidden, "INVALID_CALLBACK_URL");
+  const std::string token(req.params.get("token"));
+  const auto user_id = co_await r.verifications.peek(reset_password_identifier(token));
+  const auto target = resolved(callback, r.config);
+  co_return redirect(user_id ? with_query(target, "token", token) : with_query(target, "error", "INVALID_TOKEN"));
+}
+
+awaitable<http::Response> reset_password(const EmailRoutes& r, http::Request& req) {
+  const auto body = read_body(req, required_body);
+  check_origin(req, r.origins);
+  BodyFields fields(body);
+  const auto new_password = fields.required_string("newPassword");
+  auto token = fields.optional_string("token");
+  fields.finish();
+  if (!token || token->empty()) token = query_value(req, "token");
+  if (token->empty()) throw auth_error(http::Status::bad_request, "INVALID_TOKEN");
+  check_password_length(new_password, r.config);
+
+  const auto user_id = co_await r.verifications.consume(reset_password_identifier(*token));  // once, atomically
+  if (!user_id) throw auth_error(http::Status::bad_request, "INVALID_TOKEN");
+  const auto user = co_await r.users.find(*user_id);
+  if (!user) throw auth_error(http::Status::bad_request, "USER_NOT_FOUND");
+  auto hash = co_await r.hasher.hash(new_password);
+  co_await r.users.set_or_add_password(user->id, std::move(hash));
+  if (r.config.revoke_sessions_on_password_reset) {
+    (void)co_await r.sessions.revoke_all(user->id);
+  } else {
+    co_await r.sessions.forget_user(user->id);
+  }
+  co_return http::json_response(http::Status::ok, boost::json::object{{"status", true}});
+}
+
+using EmailHandler = awaitable<http::Response> (*)(const EmailRoutes&, http::Request&);
+http::Handler bound(const EmailRoutes& r, EmailHandler handler) {
+  return [r, handler](http::Request& req) -> awaitable<http::Response> { co_return co_await handler(r, req); };
+}
+}  // namespace
+
+std::string reset_password_identifier(std::string_view token) { return "reset-password:" + std::string(token); }
+
+void register_email_routes(AuthRouter& router, EmailRoutes r) {
+  router.get("/verify-email", bound(r, verify_email));
+  router.get("/reset-password/:token", bound(r, reset_password_link));
+  router.post("/reset-password", bound(r, reset_password));
+}
+
+}  // namespace vibework::auth
