@@ -20,10 +20,10 @@ std::string one_line(std::string_view s) {
   return out;
 }
 
+// A part's headers and body; inside a multipart the CRLF after it belongs to the next boundary.
 std::string text_part(std::string_view subtype, std::string_view body) {
   return "Content-Type: text/" + std::string(subtype) +
-         "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + encoding::quoted_printable(body) +
-         "\r\n";
+         "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + encoding::quoted_printable(body);
 }
 }  // namespace
 
@@ -42,7 +42,7 @@ std::string build_message(const Mail& mail, const Envelope& envelope) {
   m += "Message-ID: <" + envelope.message_id + ">\r\n";
   m += "MIME-Version: 1.0\r\n";
   if (mail.html.empty()) {
-    m += text_part("plain", mail.text);
+    m += text_part("plain", mail.text) + "\r\n";  // the last line ends like every other
     return m;
   }
   // Quoted-printable never produces "=_", so this boundary cannot occur inside a part.
@@ -51,8 +51,8 @@ std::string build_message(const Mail& mail, const Envelope& envelope) {
     if (c == '@') c = '.';  // '@' is not allowed in a boundary
   }
   m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
-  m += "--" + boundary + "\r\n" + text_part("plain", mail.text);
-  m += "--" + boundary + "\r\n" + text_part("html", mail.html);
+  m += "--" + boundary + "\r\n" + text_part("plain", mail.text) + "\r\n";
+  m += "--" + boundary + "\r\n" + text_part("html", mail.html) + "\r\n";
   m += "--" + boundary + "--\r\n";
   return m;
 }
