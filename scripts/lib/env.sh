@@ -18,3 +18,6 @@ export PUBSUB_EMULATOR_HOST=${PUBSUB_EMULATOR_HOST:-localhost:8085}
 if [[ -z ${MYSQL_UNIX_PORT:-} ]]; then
   export MYSQL_UNIX_PORT=$root/.local/mariadb/mysqld.sock
 fi
+# Mail goes to the local Mailpit (scripts/services), whose UI shows it: http://127.0.0.1:8025
+export SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:1025}
+export MAIL_FROM=${MAIL_FROM:-vibework <no-reply@vibework.localhost>}

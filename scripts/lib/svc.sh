@@ -17,7 +17,7 @@
 # Sourced after common.sh.
 
 # shellcheck disable=SC2034  # used by scripts/services
-SVC_ALL=(mariadb ferretdb redis pubsub)   # lifecycle order of the C++ layer
+SVC_ALL=(mariadb ferretdb redis pubsub mailpit)   # lifecycle order of the C++ layer
 
 # svc_canonical NAME: accept the names people actually type.
 svc_canonical() {
@@ -26,6 +26,7 @@ svc_canonical() {
     ferretdb|mongodb|mongo) echo ferretdb ;;
     redis) echo redis ;;
     pubsub|pubsub-emulator|emulator) echo pubsub ;;
+    mailpit|mail|smtp) echo mailpit ;;
     *) return 1 ;;
   esac
 }
@@ -37,6 +38,7 @@ svc_env_var() {
     ferretdb) echo "MONGODB_URI='${MONGODB_URI:-}'" ;;
     redis) echo "REDIS_URL='${REDIS_URL:-}'" ;;
     pubsub) echo "PUBSUB_EMULATOR_HOST='${PUBSUB_EMULATOR_HOST:-}'" ;;
+    mailpit) echo "SMTP_URL='${SMTP_URL:-}'" ;;
   esac
 }
 
@@ -321,3 +323,74 @@ svc_pubsub_probe() {
   curl -sf --max-time "$PROBE_TIMEOUT" \
     "http://$host:$port/v1/projects/${PUBSUB_PROJECT_ID:-vibework-project}/topics" >/dev/null 2>&1
 }
+
+# ============================================================================ mailpit
+# A real SMTP server that keeps every message and shows it in a web UI / HTTP API. Two
+# ports: SMTP from SMTP_URL (default 1025) and the UI/API from MAILPIT_UI_PORT (default
+# 8025 for the shared instance; SMTP port + 1 for a private one, so the two never collide).
+svc_mailpit_env_addr() {
+  url_hostport "${SMTP_URL:-smtp://127.0.0.1:1025}" 1025
+}
+# MAILPIT_BIN overrides; else PATH; else where scripts/bootstrap's `go install` puts it.
+svc_mailpit_bin() {
+  local c gopath
+  if [[ -n ${MAILPIT_BIN:-} ]]; then
+    [[ -x $MAILPIT_BIN ]] && { echo "$MAILPIT_BIN"; return 0; }
+    echo "MAILPIT_BIN=$MAILPIT_BIN is not executable" >&2; return 1
+  fi
+  command -v mailpit 2>/dev/null && return 0
+  for c in "${GOBIN:-}" "${GOPATH:-}/bin" "$HOME/go/bin"; do
+    [[ -n $c && -x $c/mailpit ]] && { echo "$c/mailpit"; return 0; }
+  done
+  if command -v go >/dev/null 2>&1; then
+    gopath=$(go env GOBIN 2>/dev/null); [[ -n $gopath ]] || gopath=$(go env GOPATH 2>/dev/null)/bin
+    [[ -x $gopath/mailpit ]] && { echo "$gopath/mailpit"; return 0; }
+  fi
+  echo "mailpit not found: run scripts/bootstrap (needs Go), or set SMTP_URL to an SMTP server you run yourself, or use deploy/docker-compose.yml" >&2
+  return 1
+}
+svc_mailpit_match() { echo mailpit; }
+svc_mailpit_timeout() { echo 30; }
+svc_mailpit_after_start() { :; }
+
+# svc_mailpit_ui_port DIR SMTP_PORT: recorded at the first start, so later commands find it.
+svc_mailpit_ui_port() {
+  local dir=$1 port=$2
+  if [[ -r $dir/ui.port ]]; then cat "$dir/ui.port"; return 0; fi
+  if [[ -n ${MAILPIT_UI_PORT:-} ]]; then echo "$MAILPIT_UI_PORT"
+  elif [[ $port == 1025 ]]; then echo 8025
+  else echo $((port + 1)); fi
+}
+
+svc_mailpit_init() {
+  local dir=$1 port=$2 ui
+  ui=$(svc_mailpit_ui_port "$dir" "$port")
+  if [[ -n ${MAILPIT_UI_PORT:-} ]]; then ui=$MAILPIT_UI_PORT; fi   # an explicit choice wins
+  [[ $ui =~ ^[0-9]+$ ]] && ((ui > 0 && ui < 65536)) || { err "mailpit: bad UI port '$ui' (MAILPIT_UI_PORT)"; return 1; }
+  if port_in_use "$ui"; then
+    err "mailpit: UI port $ui is already taken; set MAILPIT_UI_PORT to a free one"
+    return 1
+  fi
+  echo "$ui" >"$dir/ui.port"
+}
+
+svc_mailpit_run() {
+  local dir=$1 port=$2 bin
+  bin=$(svc_mailpit_bin)
+  # Any SMTP user/password is accepted, also without TLS, so an SMTP_URL with credentials
+  # works against it; no update check (no network); messages kept in data/mailpit.db.
+  exec "$bin" --smtp "127.0.0.1:$port" --listen "127.0.0.1:$(cat "$dir/ui.port")" \
+    --database "$dir/data/mailpit.db" --disable-version-check \
+    --smtp-auth-accept-any --smtp-auth-allow-insecure
+}
+
+# SMTP answers NOOP after EHLO, and the API answers: both halves are usable.
+svc_mailpit_probe() {
+  local host=$1 port=$2 dir=${3:-} ui scheme=smtp
+  [[ -z $dir && ${SMTP_URL:-} == smtps://* ]] && scheme=smtps   # an external server with implicit TLS
+  curl -sf --max-time "$PROBE_TIMEOUT" -X NOOP "$scheme://$host:$port" >/dev/null 2>&1 || return 1
+  [[ -n $dir ]] || return 0   # external: only the SMTP half is ours to check
+  ui=$(svc_mailpit_ui_port "$dir" "$port")
+  curl -sf --max-time "$PROBE_TIMEOUT" "http://$host:$ui/api/v1/info" >/dev/null 2>&1
+}
+svc_mailpit_ready() { svc_mailpit_probe 127.0.0.1 "$1" "$2"; }

@@ -12,6 +12,7 @@
 
 #include "vibework/auth/auth.hpp"
 #include "vibework/http/http.hpp"
+#include "vibework/mail/mail.hpp"
 #include "vibework/mongodb/mongodb.hpp"
 #include "vibework/mysql/mysql.hpp"
 #include "vibework/pubsub/pubsub.hpp"

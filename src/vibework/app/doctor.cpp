@@ -33,7 +33,9 @@ void print_table(const infra::ReadinessReport& report) {
     }
   }
   if (report.checks.empty()) std::cout << "(no services registered)\n";
-  std::cout << (report.ok ? "all services ok\n" : "some services are failing\n");
+  std::cout << (!report.ok ? "some services are failing\n"
+                 : report.degraded ? "degraded: a non-critical service is failing\n"
+                                   : "all services ok\n");
 }
 }  // namespace
 
@@ -51,7 +53,7 @@ int run_doctor(const AppConfig& config) {
           co_await infrastructure->lifecycle.start_all();
           const auto report = co_await readiness.report();
           print_table(report);
-          code = report.ok ? exit_ok : exit_failure;
+          code = report.ok && !report.degraded ? exit_ok : exit_failure;  // doctor: every service must pass
         } catch (const std::exception& e) {
           std::cout << "vibework could not start its components: " << e.what() << "\n";
           code = exit_failure;

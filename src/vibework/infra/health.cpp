@@ -24,7 +24,7 @@ boost::json::value ReadinessReport::to_json(HealthDetails details) const {
     checks_json[c.name] = std::move(item);
   }
   boost::json::object body;
-  body["status"] = ok ? "ok" : "error";
+  body["status"] = !ok ? "error" : degraded ? "degraded" : "ok";
   if (shutting_down) body["message"] = "shutting down";
   body["checks"] = std::move(checks_json);
   return body;
@@ -114,8 +114,10 @@ awaitable<ReadinessReport> Readiness::report() const {
   }
   for (std::size_t i = 0; i < gather->checks.size(); ++i) {
     const auto& c = gather->checks[i];
-    report.ok = report.ok && gather->results[i].is_ok();
-    report.checks.push_back({c.name, c.address, c.hint, gather->results[i]});
+    const bool passed = gather->results[i].is_ok();
+    if (c.critical) report.ok = report.ok && passed;
+    if (!c.critical && !passed) report.degraded = true;
+    report.checks.push_back({c.name, c.address, c.hint, gather->results[i], c.critical});
   }
   co_return report;
 }

@@ -6,7 +6,8 @@
 // once the component has started. A readiness report runs every probe in parallel, each bounded
 // by HEALTH_TIMEOUT_MS, so a report takes about as long as the slowest one. run_check() is the
 // one place that measures a probe's latency and turns its exception or timeout into an error
-// status: health checks never throw.
+// status: health checks never throw. A check that is not `critical` (mail delivery: the API
+// serves without it) is reported when it fails, but readiness stays ok: "degraded".
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -45,6 +46,8 @@ struct HealthCheck {
   std::string address;  // where it connects, without credentials, for `vibework doctor`
   HealthProbe probe;
   std::string hint;     // what to try when it fails, for `vibework doctor`
+  // false: a failure degrades the service instead of taking it out of rotation.
+  bool critical = true;
 };
 
 struct NamedHealth {
@@ -52,6 +55,7 @@ struct NamedHealth {
   std::string address;
   std::string hint;
   HealthStatus status;
+  bool critical = true;
 };
 
 // How much a readiness report tells whoever can reach /health/ready (HEALTH_DETAILS). A
@@ -62,12 +66,14 @@ enum class HealthDetails {
 };
 
 struct ReadinessReport {
-  bool ok = true;
+  bool ok = true;         // every critical check passed and not shutting down: serve traffic
+  bool degraded = false;  // a non-critical check failed (still ok)
   bool shutting_down = false;
   std::vector<NamedHealth> checks;
   // full:   {"status":"error","checks":{"mysql":{"status":"ok","latencyMs":3},
   //                                     "redis":{"status":"error","latencyMs":0,"message":"..."}}}
   // status: {"status":"error","checks":{"mysql":{"status":"ok"},"redis":{"status":"error"}}}
+  // A failing non-critical check: {"status":"degraded","checks":{"mail":{"status":"error",...}}}
   boost::json::value to_json(HealthDetails details) const;
 };
 

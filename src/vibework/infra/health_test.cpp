@@ -132,3 +132,28 @@ TEST(Readiness, ShuttingDownSaysSoInEitherDetail) {
               R"({"status":"error","message":"shutting down","checks":{}})");
   }
 }
+
+TEST(Readiness, AFailingNonCriticalCheckDegradesButStaysReady) {
+  Readiness r(1000ms);
+  r.add({"mysql", "", ok_after(1ms), ""});
+  infra::HealthCheck mail{"mail", "smtp.internal:587", throws(), "is the SMTP server up?"};
+  mail.critical = false;
+  r.add(std::move(mail));
+  const auto report = testkit::run_async(r.report());
+  EXPECT_TRUE(report.ok);
+  EXPECT_TRUE(report.degraded);
+  EXPECT_FALSE(report.checks[1].critical);
+  EXPECT_EQ(boost::json::serialize(report.to_json(infra::HealthDetails::status)),
+            R"({"status":"degraded","checks":{"mysql":{"status":"ok"},"mail":{"status":"error"}}})");
+}
+
+TEST(Readiness, ACriticalFailureStillWinsOverDegraded) {
+  Readiness r(1000ms);
+  infra::HealthCheck mail{"mail", "", throws(), ""};
+  mail.critical = false;
+  r.add(std::move(mail));
+  r.add({"mysql", "", throws(), ""});
+  const auto report = testkit::run_async(r.report());
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.to_json(infra::HealthDetails::status).at("status").as_string(), "error");
+}

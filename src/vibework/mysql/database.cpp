@@ -56,11 +56,14 @@ awaitable<void> Transaction::commit() {
   }
   open_ = false;
   lease_.reset();
+  auto hooks = std::move(after_commit_);
+  for (auto& fn : hooks) fn();
 }
 
 awaitable<void> Transaction::rollback() {
   if (!open_ || !lease_) co_return;
   open_ = false;
+  after_commit_.clear();
   try {
     co_await lease_->execute_text("ROLLBACK", Deadline::after(query_timeout_, "ROLLBACK"));
   } catch (...) {

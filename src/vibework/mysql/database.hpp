@@ -13,6 +13,7 @@
 //   });  // committed on success, rolled back if the lambda throws
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -38,11 +39,15 @@ class Transaction : public QueryRunner {
   // Commits when `error` is null; otherwise rolls back and rethrows it.
   awaitable<void> finish(std::exception_ptr error);
   bool open() const noexcept { return open_; }
+  // Runs `fn` once the transaction has committed (never after a rollback), e.g. to wake a
+  // worker that should see the rows it wrote. Must not throw; runs on the committing thread.
+  void after_commit(std::function<void()> fn) { after_commit_.push_back(std::move(fn)); }
 
  private:
   Pool::Lease lease_;
   std::chrono::milliseconds query_timeout_;
   bool open_ = true;
+  std::vector<std::function<void()>> after_commit_;
 };
 
 class Database : public infra::Component, public QueryRunner {

@@ -240,6 +240,27 @@ TEST_F(MysqlQueryTest, TransactionRolledBackByAnExceptionLeavesNothing) {
   }());
 }
 
+TEST_F(MysqlQueryTest, AfterCommitHooksRunOnCommitOnly) {
+  run_async([&]() -> awaitable<void> {
+    int committed = 0, rolled_back = 0;
+    co_await db_.transaction([&](Transaction& tx) -> awaitable<void> {
+      co_await tx.insert(things_).values(make_thing(1)).execute();
+      tx.after_commit([&] { ++committed; });
+      EXPECT_EQ(committed, 0) << "not before the commit";
+    });
+    EXPECT_EQ(committed, 1);
+    try {
+      co_await db_.transaction([&](Transaction& tx) -> awaitable<void> {
+        tx.after_commit([&] { ++rolled_back; });
+        throw std::runtime_error("boom");
+        co_return;
+      });
+    } catch (const std::runtime_error&) {
+    }
+    EXPECT_EQ(rolled_back, 0);
+  }());
+}
+
 TEST_F(MysqlQueryTest, RawQueriesBindParameters) {
   run_async([&]() -> awaitable<void> {
     co_await db_.insert(things_).values(make_thing(1)).execute();

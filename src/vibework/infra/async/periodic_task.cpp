@@ -25,16 +25,20 @@ struct PeriodicTask::State {
   asio::steady_timer timer;     // the wait between runs
   asio::steady_timer finished;  // cancelled when the loop has ended: stop() waits on it
   bool started = false, stopping = false, ended = false;  // touched on `executor` only
+  bool woken = false;  // wake() came while no wait was pending: skip the next one
   std::atomic<std::uint64_t> runs{0};
 };
 
 namespace {
 awaitable<void> run_loop(std::shared_ptr<PeriodicTask::State> s) {
   while (!s->stopping) {
-    boost::system::error_code ec;
-    s->timer.expires_after(s->interval);
-    co_await s->timer.async_wait(asio::redirect_error(use_awaitable, ec));
-    if (s->stopping) break;
+    if (!s->woken) {
+      boost::system::error_code ec;
+      s->timer.expires_after(s->interval);
+      co_await s->timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (s->stopping) break;
+    }
+    s->woken = false;
     try {
       co_await s->work();
     } catch (const std::exception& e) {
@@ -65,6 +69,14 @@ void PeriodicTask::start() {
     if (s->started || s->stopping) return;
     s->started = true;
     asio::co_spawn(s->executor, run_loop(s), asio::detached);
+  });
+}
+
+void PeriodicTask::wake() {
+  asio::post(state_->executor, [s = state_] {
+    if (s->stopping) return;
+    s->woken = true;
+    s->timer.cancel();  // ends a pending wait; otherwise the flag skips the next one
   });
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // PeriodicTask: one piece of background work run every `interval` on an executor, from start()
 // until stop() (which waits for a run in progress). A failed run is logged and the next one
-// comes at its time; a run never overlaps the next.
+// comes at its time; a run never overlaps the next. wake() brings the next run forward.
 //
 //   infra::PeriodicTask sweep(executor, 1h, "auth: expired-session sweep",
 //                             [&]() -> awaitable<void> { co_await sessions.delete_expired(); });
@@ -27,6 +27,9 @@ class PeriodicTask {
   PeriodicTask& operator=(const PeriodicTask&) = delete;
 
   void start();
+  // Runs the work now instead of at the end of the current wait; during a run, right after it
+  // (one more run, however many wakes came). Thread-safe; a no-op once stopped.
+  void wake();
   // Ends the schedule and waits for a run in progress. Idempotent; never throws.
   awaitable<void> stop();
 

@@ -65,6 +65,47 @@ TEST(PeriodicTask, StopWaitsForTheRunInProgressAndEndsTheSchedule) {
   EXPECT_EQ(task.runs(), runs) << "no run after stop()";
 }
 
+TEST(PeriodicTask, WakeRunsAtOnceInsteadOfAtTheInterval) {
+  asio::io_context ctx;
+  int calls = 0;
+  PeriodicTask task(ctx.get_executor(), 1h, "test task", [&]() -> awaitable<void> {
+    ++calls;
+    co_return;
+  });
+  task.start();
+  ctx.poll();
+  EXPECT_EQ(calls, 0) << "the first run waits for the interval";
+  task.wake();
+  run_until(ctx, [&] { return task.runs() == 1; });
+  task.wake();
+  task.wake();  // several wakes before the run: one run
+  run_until(ctx, [&] { return task.runs() == 2; });
+  for (int i = 0; i < 10; ++i) ctx.poll();
+  EXPECT_EQ(calls, 2);
+  bool stopped = false;
+  asio::co_spawn(ctx, task.stop(), [&](std::exception_ptr) { stopped = true; });
+  run_until(ctx, [&] { return stopped; });
+}
+
+TEST(PeriodicTask, WakeDuringARunRunsOnceMoreRightAfter) {
+  asio::io_context ctx;
+  int calls = 0;
+  PeriodicTask* self = nullptr;
+  PeriodicTask task(ctx.get_executor(), 1h, "test task", [&]() -> awaitable<void> {
+    if (++calls == 1) self->wake();  // e.g. a full batch: more work is waiting
+    co_return;
+  });
+  self = &task;
+  task.start();
+  task.wake();
+  run_until(ctx, [&] { return task.runs() == 2; });
+  for (int i = 0; i < 10; ++i) ctx.poll();
+  EXPECT_EQ(calls, 2);
+  bool stopped = false;
+  asio::co_spawn(ctx, task.stop(), [&](std::exception_ptr) { stopped = true; });
+  run_until(ctx, [&] { return stopped; });
+}
+
 TEST(PeriodicTask, StopBeforeStartIsFine) {
   asio::io_context ctx;
   PeriodicTask task(ctx.get_executor(), 1h, "test task", []() -> awaitable<void> { co_return; });

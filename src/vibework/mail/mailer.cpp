@@ -1,0 +1,132 @@
+#include "vibework/mail/mailer.hpp"
+
+#include <random>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "vibework/infra/async/backoff.hpp"
+#include "vibework/infra/async/periodic_task.hpp"
+#include "vibework/infra/errors.hpp"
+#include "vibework/infra/lifecycle.hpp"
+
+namespace vibework::mail {
+
+namespace {
+constexpr std::chrono::hours prune_every{1};
+
+double unit_random() {
+  thread_local std::minstd_rand random{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random);
+}
+
+// Unique per process and start, short enough for locked_by (64 ASCII characters with a claim number).
+std::string instance_tag() {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  std::string h(host);
+  if (h.size() > 32) h.resize(32);
+  for (auto& c : h) {
+    if (static_cast<unsigned char>(c) > 0x7e || c < 0x21) c = '_';
+  }
+  std::random_device random;
+  return fmt::format("{}:{}:{:08x}", h, ::getpid(), random());
+}
+}  // namespace
+
+Mailer::Mailer(Config config, mysql::Database& db, infra::Runtime& runtime)
+    : config_(std::move(config)),
+      db_(db),
+      smtp_(config_, runtime.blocking()),
+      templates_(config_),
+      outbox_(db, [this] { wake(); }),
+      instance_(instance_tag()) {}
+
+Mailer::~Mailer() = default;
+
+awaitable<void> Mailer::start() {
+  // The table must exist (a missing migration will not fix itself); MySQL being down might.
+  auto table_check = [this]() -> awaitable<void> { co_await db_.execute("SELECT 1 FROM mail_outbox LIMIT 1"); };
+  co_await infra::first_contact("mail", table_check(), "mail waits until MySQL is back");
+  try {
+    co_await smtp_.noop(config_.connect_timeout);
+  } catch (const std::exception& e) {
+    // Not fatal, whatever it is: the API serves without mail, and mail waits in the outbox.
+    spdlog::warn("mail: {}; starting anyway (mail waits in the outbox until the SMTP server answers)", e.what());
+  }
+  auto work = [this]() -> awaitable<void> { co_await pass(); };
+  task_ = std::make_unique<infra::PeriodicTask>(co_await asio::this_coro::executor, config_.poll_interval,
+                                                "mail: outbox sender", std::move(work));
+  running_.store(true);
+  task_->start();
+  task_->wake();  // what is due already goes now
+  spdlog::info("mail: sending via {} as {}", config_.address(), config_.from.email);
+}
+
+awaitable<void> Mailer::stop() {
+  running_.store(false);
+  if (task_) co_await task_->stop();
+}
+
+void Mailer::wake() {
+  if (running_.load() && task_) task_->wake();
+}
+
+awaitable<void> Mailer::pass() {
+  const auto claimed = co_await send_due();
+  if (claimed == config_.batch_size) wake();  // a full batch: more may be due
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_prune_ >= prune_every) {
+    last_prune_ = now;
+    const auto pruned = co_await outbox_.prune_sent(config_.keep_sent);
+    if (pruned > 0) spdlog::info("mail: pruned {} sent row(s) older than {} h", pruned, config_.keep_sent.count());
+  }
+}
+
+awaitable<std::size_t> Mailer::send_due() {
+  const std::string owner = instance_ + ":" + std::to_string(++claims_);
+  auto rows = co_await outbox_.claim(owner, config_.batch_size, config_.lease);
+  const auto claimed = rows.size();
+  for (auto& row : rows) co_await send_one(std::move(row), owner);
+  co_return claimed;
+}
+
+awaitable<void> Mailer::send_one(OutboxRow row, const std::string& owner) {
+  std::string error;
+  try {
+    Envelope envelope{config_.from, outbox_message_id(row.id, config_.from), row.created_at};
+    std::string message = build_message(row.mail, envelope);
+    const auto recipient = parse_address(row.mail.to);  // valid: checked at enqueue
+    co_await smtp_.send(recipient ? recipient->email : row.mail.to, std::move(message));
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (error.empty()) {
+    co_await outbox_.mark_sent(row.id, owner);
+    ++sent_;
+    spdlog::debug("mail: sent outbox row {} ({}) after {} attempt(s)", row.id, row.mail.kind, row.attempts);
+    co_return;
+  }
+  ++failed_;
+  const auto delay = infra::backoff_delay(row.attempts > 0 ? row.attempts - 1 : 0, config_.retry_min,
+                                          config_.retry_max, unit_random());
+  spdlog::warn("mail: outbox row {} ({}) not sent, attempt {}: {}; retrying in {} ms", row.id, row.mail.kind,
+               row.attempts, error, delay.count());
+  co_await outbox_.mark_failed(row.id, owner, std::move(error), delay);
+}
+
+std::vector<infra::HealthCheck> Mailer::checks() {
+  infra::HealthCheck smtp;
+  smtp.name = "mail";
+  smtp.address = config_.address();
+  smtp.hint = "is the SMTP server up? check SMTP_URL (locally: scripts/services start mailpit)";
+  smtp.probe = [this]() -> awaitable<void> {
+    co_await smtp_.noop(std::min<std::chrono::milliseconds>(config_.timeout, infra::default_health_timeout));
+  };
+  smtp.critical = false;  // the API serves without mail: degraded, not down
+  return {std::move(smtp)};
+}
+
+}  // namespace vibework::mail
