@@ -3,6 +3,7 @@
 #include "vibework/auth/config.hpp"
 #include "vibework/http/config.hpp"
 #include "vibework/infra/config.hpp"
+#include "vibework/mail/config.hpp"
 #include "vibework/mongodb/config.hpp"
 #include "vibework/mysql/config.hpp"
 #include "vibework/pubsub/config.hpp"
@@ -10,11 +11,11 @@
 
 namespace vibework::app {
 
-using AppConfig = infra::Config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, auth::Config>;
+using AppConfig = infra::Config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, mail::Config, auth::Config>;
 
-inline infra::ConfigResult<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, auth::Config>
+inline infra::ConfigResult<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, mail::Config, auth::Config>
 load_app_config(const infra::EnvLookup& lookup) {
-  return infra::load_config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, auth::Config>(
+  return infra::load_config<mysql::Config, mongodb::Config, redis::Config, pubsub::Config, http::Config, mail::Config, auth::Config>(
       lookup);
 }
 

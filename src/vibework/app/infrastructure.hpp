@@ -1,6 +1,6 @@
 #pragma once
 // The one place that wires the layer: which components exist, in which start order, and how
-// they find each other. Start: MySQL -> MongoDB -> Redis -> Pub/Sub -> auth (HTTP comes last,
+// they find each other. Start: MySQL -> MongoDB -> Redis -> Pub/Sub -> mail -> auth (HTTP comes last,
 // started by `serve`). Stop: reverse.
 #include <memory>
 
@@ -23,6 +23,9 @@ class Client;
 namespace vibework::pubsub {
 class Client;
 }
+namespace vibework::mail {
+class Mailer;
+}
 namespace vibework::auth {
 class Auth;
 }
@@ -36,6 +39,7 @@ struct Infrastructure {
   std::shared_ptr<mongodb::Database> mongodb;  // notifications (models::Notification)
   std::shared_ptr<redis::Client> redis;        // cache, rate limits, pub/sub
   std::shared_ptr<pubsub::Client> pubsub;      // publisher(), subscribe(), rest()
+  std::shared_ptr<mail::Mailer> mail;          // the outbox and its SMTP sender (Mailpit in development)
   std::shared_ptr<auth::Auth> auth;            // Better-Auth's routes, sessions, users (MySQL + Redis)
   infra::Lifecycle lifecycle;
 };

@@ -52,7 +52,7 @@ awaitable<http::Response> sign_up(const AccountRoutes& r, http::Request& req) {
   NewUser user{.name = fields.required_string("name"), .email = fields.required_string("email")};
   const auto password = fields.required_string("password");
   user.image = fields.optional_string("image");
-  (void)fields.optional_string("callbackURL");  // the verification mail's link (issue 12)
+  const auto callback = fields.optional_string("callbackURL");  // where the verification link leads
   const bool remember_me = fields.optional_bool("rememberMe").value_or(true);
   if (body.contains("email") && body.at("email").is_string() && !is_valid_email(user.email)) {
     fields.issue("email", "Invalid email address");
@@ -74,6 +74,9 @@ awaitable<http::Response> sign_up(const AccountRoutes& r, http::Request& req) {
     // Better-Auth's answer when sign-up does not sign in: a success that tells nothing.
     co_return http::json_response(http::Status::ok,
                                   boost::json::object{{"token", nullptr}, {"user", user_json(synthetic_user(asked, r))}});
+  }
+  if (r.config.send_verification_on_sign_up && r.sender != nullptr) {
+    co_await r.sender->verification(*created, callback.value_or(""));
   }
   if (r.config.require_email_verification) {  // signed in only once the email is verified
     co_return http::json_response(http::Status::ok, boost::json::object{{"token", nullptr}, {"user", user_json(*created)}});
@@ -104,6 +107,9 @@ awaitable<http::Response> sign_in(const AccountRoutes& r, http::Request& req) {
     throw auth_error(http::Status::unauthorized, "INVALID_EMAIL_OR_PASSWORD");
   }
   if (r.config.require_email_verification && !found->user.email_verified) {
+    if (r.config.send_verification_on_sign_in && r.sender != nullptr) {
+      co_await r.sender->verification(found->user, callback.value_or(""));
+    }
     throw auth_error(http::Status::forbidden, "EMAIL_NOT_VERIFIED");
   }
   if (r.config.rehash && needs_rehash(*found->password_hash, r.config.argon2)) {

@@ -4,6 +4,7 @@
 // as Better-Auth 1.7 (facts file §2.2, §2.3, §2.10, §2.11, §2.14).
 #include "vibework/auth/config.hpp"
 #include "vibework/auth/cookie_cache.hpp"
+#include "vibework/auth/email_sender.hpp"
 #include "vibework/auth/endpoint.hpp"
 #include "vibework/auth/origins.hpp"
 #include "vibework/auth/password_hasher.hpp"
@@ -21,6 +22,7 @@ struct AccountRoutes {
   const TrustedOrigins& origins;
   const Config& config;  // password limits, rehash, delete-user
   const CookieCache* cookie_cache = nullptr;  // the optional session_data cookie
+  EmailSender* sender = nullptr;              // verification mails on sign-up / sign-in, when configured
 };
 
 // The routes capture `routes` by value; everything it refers to must outlive the router.

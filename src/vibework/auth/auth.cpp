@@ -25,7 +25,7 @@ RateLimitOptions limiter_options(const Config& c, bool production) {
 }
 }  // namespace
 
-Auth::Auth(Config config, bool production, mysql::Database& db, redis::Client* redis)
+Auth::Auth(Config config, bool production, mysql::Database& db, redis::Client* redis, mail::Mailer* mailer)
     : config_(std::move(config)),
       production_(production),
       db_(db),
@@ -34,6 +34,7 @@ Auth::Auth(Config config, bool production, mysql::Database& db, redis::Client* r
       sessions_(db, config_.session),
       users_(db),
       verifications_(db),
+      email_sender_(config_, db, verifications_, mailer),
       hasher_(hasher_options(config_)),
       cookies_(config_, production, config_.session),
       origins_(config_.base_url, config_.trusted_origins),
@@ -82,8 +83,8 @@ std::vector<infra::HealthCheck> Auth::checks() {
 void Auth::register_routes(http::Router& router) {
   AuthRouter routes(router, config_.base_path, {.limiter = &limiter_, .cookies = &cookies_, .cors = &origins_});
   register_session_routes(routes, {sessions_, cookies_, origins_, production_, &cookie_cache_});
-  register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, config_, &cookie_cache_});
-  register_email_routes(routes, {users_, sessions_, verifications_, hasher_, cookies_, origins_, config_});
+  register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, config_, &cookie_cache_, &email_sender_});
+  register_email_routes(routes, {users_, sessions_, verifications_, hasher_, cookies_, origins_, config_, email_sender_});
   routes.not_found_elsewhere();
 }
 

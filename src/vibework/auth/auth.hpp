@@ -17,6 +17,7 @@
 
 #include "vibework/auth/config.hpp"
 #include "vibework/auth/cookie_cache.hpp"
+#include "vibework/auth/email_sender.hpp"
 #include "vibework/auth/origins.hpp"
 #include "vibework/auth/password_hasher.hpp"
 #include "vibework/auth/rate_limiter.hpp"
@@ -34,14 +35,18 @@
 namespace vibework::infra {
 class PeriodicTask;
 }
+namespace vibework::mail {
+class Mailer;
+}
 
 namespace vibework::auth {
 
 class Auth final : public infra::Component {
  public:
   // `redis` may be null: sessions from MySQL alone, rate limits counted in the process.
-  // `db` and `redis` must outlive this component (the lifecycle starts them first).
-  Auth(Config config, bool production, mysql::Database& db, redis::Client* redis);
+  // `mailer` may be null: no email flows (their routes answer as Better-Auth without a sender).
+  // `db`, `redis` and `mailer` must outlive this component (the lifecycle starts them first).
+  Auth(Config config, bool production, mysql::Database& db, redis::Client* redis, mail::Mailer* mailer = nullptr);
   ~Auth() override;
 
   std::string_view name() const override { return "auth"; }
@@ -78,6 +83,7 @@ class Auth final : public infra::Component {
   SessionStore sessions_;
   UserStore users_;
   VerificationStore verifications_;
+  EmailSender email_sender_;
   PasswordHasher hasher_;
   SessionCookies cookies_;
   TrustedOrigins origins_;

@@ -97,6 +97,8 @@ Config Config::parse(infra::EnvReader& env, const infra::CoreConfig& core) {
   c.bearer = env.boolean("AUTH_BEARER", c.bearer);
   c.delete_user = env.boolean("AUTH_DELETE_USER_ENABLED", c.delete_user);
   c.require_email_verification = env.boolean("AUTH_REQUIRE_EMAIL_VERIFICATION", c.require_email_verification);
+  c.send_verification_on_sign_up = env.boolean("AUTH_SEND_VERIFICATION_ON_SIGN_UP", c.require_email_verification);
+  c.send_verification_on_sign_in = env.boolean("AUTH_SEND_VERIFICATION_ON_SIGN_IN", c.send_verification_on_sign_in);
   c.auto_sign_in_after_verification =
       env.boolean("AUTH_AUTO_SIGN_IN_AFTER_VERIFICATION", c.auto_sign_in_after_verification);
   c.revoke_sessions_on_password_reset =

@@ -38,6 +38,8 @@ struct Config {
   // The email flows (issue 12).
   bool require_email_verification = false;          // AUTH_REQUIRE_EMAIL_VERIFICATION: unverified sign-ins get 403
   bool auto_sign_in_after_verification = false;     // AUTH_AUTO_SIGN_IN_AFTER_VERIFICATION
+  bool send_verification_on_sign_up = false;        // AUTH_SEND_VERIFICATION_ON_SIGN_UP (default: as AUTH_REQUIRE_EMAIL_VERIFICATION)
+  bool send_verification_on_sign_in = false;        // AUTH_SEND_VERIFICATION_ON_SIGN_IN: an unverified sign-in gets a new mail
   bool revoke_sessions_on_password_reset = false;   // AUTH_REVOKE_SESSIONS_ON_PASSWORD_RESET
   std::chrono::seconds email_verification_expires_in{3600};  // AUTH_EMAIL_VERIFICATION_EXPIRES_IN
   std::chrono::seconds reset_password_expires_in{3600};      // AUTH_RESET_PASSWORD_EXPIRES_IN                        // AUTH_DELETE_USER_ENABLED: POST delete-user answers (else 404)

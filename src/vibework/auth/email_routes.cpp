@@ -1,8 +1,12 @@
 #include "vibework/auth/email_routes.hpp"
 
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 
+#include "vibework/auth/email.hpp"
 #include "vibework/auth/email_token.hpp"
+#include "vibework/auth/text.hpp"
 #include "vibework/auth/request_body.hpp"
 #include "vibework/auth/session_guard.hpp"
 #include "vibework/auth/signed_cookie.hpp"
@@ -115,6 +119,69 @@ awaitable<http::Response> reset_password(const EmailRoutes& r, http::Request& re
   co_return http::json_response(http::Status::ok, boost::json::object{{"status", true}});
 }
 
+// Better-Auth's constant-time floor: an answer about an email never comes sooner than this.
+constexpr std::chrono::milliseconds answer_floor{500};
+
+awaitable<void> wait_until(std::chrono::steady_clock::time_point at) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, at);
+  boost::system::error_code ec;
+  co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+}
+
+// The email field of send-verification-email and request-password-reset (zod email()).
+std::string email_of(BodyFields& fields, const boost::json::object& body) {
+  auto email = fields.required_string("email");
+  if (body.contains("email") && body.at("email").is_string() && !is_valid_email(email)) {
+    fields.issue("email", "Invalid email address");
+  }
+  return email;
+}
+
+awaitable<http::Response> send_verification_email(const EmailRoutes& r, http::Request& req) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto body = read_body(req, required_body);
+  check_origin(req, r.origins);
+  check_callback_urls(body, r.origins);
+  BodyFields fields(body);
+  const auto email = email_of(fields, body);
+  const auto callback = fields.optional_string("callbackURL").value_or("");
+  fields.finish();
+  if (!r.sender.enabled()) throw auth_error(http::Status::bad_request, "VERIFICATION_EMAIL_NOT_ENABLED");
+  const auto ok = http::json_response(http::Status::ok, boost::json::object{{"status", true}});
+
+  if (r.cookies.token(req)) {  // signed in: about the caller's own address, errors allowed
+    const auto caller = co_await authenticate(r.cookies, r.sessions, req);
+    if (ascii_lower(email) != caller.who.user.email) throw auth_error(http::Status::bad_request, "EMAIL_MISMATCH");
+    if (caller.who.user.email_verified) throw auth_error(http::Status::bad_request, "EMAIL_ALREADY_VERIFIED");
+    co_await r.sender.verification(caller.who.user, callback);
+    co_return ok;
+  }
+  // Signed out: the same answer after the same time, whether or not the address is known.
+  if (auto user = co_await r.users.find_by_email(email); user && !user->email_verified) {
+    co_await r.sender.verification(*user, callback);
+  }
+  co_await wait_until(started + answer_floor);
+  co_return ok;
+}
+
+awaitable<http::Response> request_password_reset(const EmailRoutes& r, http::Request& req) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto body = read_body(req, required_body);
+  check_origin(req, r.origins);
+  check_callback_urls(body, r.origins);
+  BodyFields fields(body);
+  const auto email = email_of(fields, body);
+  const auto redirect_to = fields.optional_string("redirectTo").value_or("");
+  fields.finish();
+  if (!r.sender.enabled()) throw auth_error(http::Status::bad_request, "RESET_PASSWORD_DISABLED");
+  if (auto user = co_await r.users.find_by_email(email)) co_await r.sender.password_reset(*user, redirect_to);
+  co_await wait_until(started + answer_floor);
+  co_return http::json_response(
+      http::Status::ok,
+      boost::json::object{{"status", true},
+                          {"message", "If this email exists in our system, check your email for the reset link"}});
+}
+
 using EmailHandler = awaitable<http::Response> (*)(const EmailRoutes&, http::Request&);
 http::Handler bound(const EmailRoutes& r, EmailHandler handler) {
   return [r, handler](http::Request& req) -> awaitable<http::Response> { co_return co_await handler(r, req); };
@@ -127,6 +194,8 @@ void register_email_routes(AuthRouter& router, EmailRoutes r) {
   router.get("/verify-email", bound(r, verify_email));
   router.get("/reset-password/:token", bound(r, reset_password_link));
   router.post("/reset-password", bound(r, reset_password));
+  router.post("/send-verification-email", bound(r, send_verification_email));
+  router.post("/request-password-reset", bound(r, request_password_reset));
 }
 
 }  // namespace vibework::auth

@@ -2,8 +2,10 @@
 // The routes behind the mailed links of Better-Auth's email flows (facts file §2.15-2.17):
 // GET verify-email (an HS256 JWT), GET reset-password/:token (302 to the callback with the
 // token), POST reset-password (the token consumed once). The routes that send the mails
-// (send-verification-email, request-password-reset, change-email) sit on the mail outbox.
+// (POST send-verification-email, request-password-reset) write to the mail outbox through
+// EmailSender, answering unknown and known emails alike after the same 500 ms floor.
 #include "vibework/auth/config.hpp"
+#include "vibework/auth/email_sender.hpp"
 #include "vibework/auth/endpoint.hpp"
 #include "vibework/auth/origins.hpp"
 #include "vibework/auth/password_hasher.hpp"
@@ -22,6 +24,7 @@ struct EmailRoutes {
   const SessionCookies& cookies;
   const TrustedOrigins& origins;
   const Config& config;
+  EmailSender& sender;  // off (no mailer): send-verification-email and request-password-reset say so
 };
 
 // The identifier of a password-reset row: "reset-password:<token>", as Better-Auth writes it.

@@ -24,7 +24,7 @@ class EmailRoutesTest : public ::testing::Test {
 
   void SetUp() override {
     AuthRouter routes(router_, "/api/auth");
-    register_email_routes(routes, {users_, sessions_, verifications_, hasher_, cookies_, origins_, auth_config_});
+    register_email_routes(routes, {users_, sessions_, verifications_, hasher_, cookies_, origins_, auth_config_, sender_});
     testkit::run_async([this]() -> awaitable<void> {
       co_await db_.start();
       co_await db_.execute("DELETE FROM `user`");
@@ -65,10 +65,17 @@ class EmailRoutesTest : public ::testing::Test {
   PasswordHasher hasher_{{.threads = 1, .queue_limit = 8, .argon2 = {.memory_kib = 64, .iterations = 1, .parallelism = 1}}};
   SessionCookies cookies_{auth_config_, false};
   TrustedOrigins origins_{"http://localhost:3000", {}};
+  EmailSender sender_{auth_config_, db_, verifications_, nullptr};  // no mail: the link routes need none
   http::Router router_;
   schema::User user_;
 };
 mysql::Config* EmailRoutesTest::config_ = nullptr;
+
+TEST_F(EmailRoutesTest, WithoutAMailerTheSendingRoutesSaySo) {
+  EXPECT_EQ(code(post("/send-verification-email", R"({"email":"ada@example.test"})")), "VERIFICATION_EMAIL_NOT_ENABLED");
+  EXPECT_EQ(code(post("/request-password-reset", R"({"email":"ada@example.test"})")), "RESET_PASSWORD_DISABLED");
+  EXPECT_EQ(code(post("/request-password-reset", R"({"email":"nope"})")), "VALIDATION_ERROR");
+}
 
 TEST_F(EmailRoutesTest, VerifyEmailMarksTheUserVerified) {
   auto res = get("/verify-email?token=" + jwt({.email = "ada@example.test"}));

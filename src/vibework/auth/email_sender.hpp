@@ -1,0 +1,50 @@
+#pragma once
+// EmailSender: the auth mails (verify your email, reset your password), each written to the mail
+// outbox — in the same transaction as its token row where there is one — so a request never waits
+// on SMTP and an SMTP outage delays mail without losing it. Without a mailer the flows are off,
+// and their routes answer as Better-Auth without a sender configured.
+//
+//   co_await sender.verification(user, "/dashboard");          // a JWT link to verify-email
+//   co_await sender.password_reset(user, "/reset");            // a reset-password:<token> row + link
+#include <string>
+
+#include "vibework/auth/config.hpp"
+#include "vibework/auth/session_policy.hpp"
+#include "vibework/auth/verification_store.hpp"
+#include "vibework/infra/asio.hpp"
+#include "vibework/mysql/database.hpp"
+#include "vibework/schema/user.hpp"
+
+namespace vibework::mail {
+class Mailer;
+}
+
+namespace vibework::auth {
+
+class EmailSender {
+ public:
+  EmailSender(const Config& config, mysql::Database& db, VerificationStore& verifications, mail::Mailer* mailer,
+              Clock clock = {});
+
+  bool enabled() const noexcept { return mailer_ != nullptr; }
+
+  // ${AUTH_URL}${base}/verify-email?token=<jwt>&callbackURL=<callback or "/">, mailed to the user.
+  awaitable<void> verification(const schema::User& user, std::string callback);
+  // A 24-character token stored as reset-password:<token> -> user id (AUTH_RESET_PASSWORD_EXPIRES_IN),
+  // and the link ${AUTH_URL}${base}/reset-password/<token>?callbackURL=<redirectTo>, in one transaction.
+  awaitable<void> password_reset(const schema::User& user, std::string redirect_to);
+
+  // The link a verification mail carries (tests read it back from the mail).
+  std::string verification_link(const schema::User& user, const std::string& callback) const;
+
+ private:
+  std::string base() const;  // AUTH_URL + AUTH_BASE_PATH
+
+  const Config& config_;
+  mysql::Database& db_;
+  VerificationStore& verifications_;
+  mail::Mailer* mailer_;
+  Clock clock_;
+};
+
+}  // namespace vibework::auth
