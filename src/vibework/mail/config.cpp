@@ -52,9 +52,17 @@ void parse_url(infra::EnvReader& env, Config& c) {
 }
 }  // namespace
 
-Config Config::parse(infra::EnvReader& env, const infra::CoreConfig&) {
+Config Config::parse(infra::EnvReader& env, const infra::CoreConfig& core) {
   using std::chrono::milliseconds;
   Config c;
+  // The defaults are the local Mailpit and a made-up sender: in production mail would queue
+  // forever, or be sent from a domain nobody owns.
+  if (core.production() && !env.raw("SMTP_URL")) {
+    env.problem("SMTP_URL", "is required when APP_ENV=production", "smtp://user:password@smtp.example.com:587");
+  }
+  if (core.production() && !env.raw("MAIL_FROM")) {
+    env.problem("MAIL_FROM", "is required when APP_ENV=production", "My App <no-reply@example.com>");
+  }
   parse_url(env, c);
   c.tls_verify = env.boolean("SMTP_TLS_VERIFY", c.tls_verify);
   if (auto from = env.optional_string("MAIL_FROM")) {

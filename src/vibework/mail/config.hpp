@@ -19,6 +19,7 @@ enum class TlsMode {
 };
 
 struct Config {
+  // Both SMTP_URL and MAIL_FROM are required when APP_ENV=production.
   // SMTP_URL: smtp://[user:pass@]host[:port] (STARTTLS required when credentials are given),
   // smtps://[user:pass@]host[:port] (implicit TLS). Holds the password: never logged.
   std::string url = "smtp://127.0.0.1:1025";

@@ -96,3 +96,12 @@ TEST(MailAddress, ParsesMailboxes) {
   EXPECT_FALSE(mail::parse_address("bob@example.com\r\nBcc: eve@example.com"));
   EXPECT_FALSE(mail::parse_address("Bob <bob@example.com"));
 }
+
+TEST(MailConfig, ProductionNeedsARealServerAndSender) {
+  const auto text = problems({{"APP_ENV", "production"}});
+  EXPECT_THAT(text, HasSubstr("SMTP_URL: is required when APP_ENV=production"));
+  EXPECT_THAT(text, HasSubstr("MAIL_FROM: is required when APP_ENV=production"));
+  EXPECT_EQ(problems({{"APP_ENV", "production"}, {"SMTP_URL", "smtps://u:p@smtp.example.com"},
+                      {"MAIL_FROM", "App <no-reply@example.com>"}}),
+            "");
+}

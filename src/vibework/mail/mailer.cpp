@@ -49,7 +49,12 @@ Mailer::~Mailer() = default;
 awaitable<void> Mailer::start() {
   // The table must exist (a missing migration will not fix itself); MySQL being down might.
   auto table_check = [this]() -> awaitable<void> { co_await db_.execute("SELECT 1 FROM mail_outbox LIMIT 1"); };
-  co_await infra::first_contact("mail", table_check(), "mail waits until MySQL is back");
+  try {
+    co_await infra::first_contact("mail", table_check(), "mail waits until MySQL is back");
+  } catch (const infra::Error& e) {
+    throw infra::QueryError("mail", "cannot read the outbox table mail_outbox: " + e.message(),
+                            "apply the migrations: vibework migrate (or MYSQL_MIGRATE_ON_START=true)");
+  }
   try {
     co_await smtp_.noop(config_.connect_timeout);
   } catch (const std::exception& e) {
@@ -89,7 +94,14 @@ awaitable<std::size_t> Mailer::send_due() {
   const std::string owner = instance_ + ":" + std::to_string(++claims_);
   auto rows = co_await outbox_.claim(owner, config_.batch_size, config_.lease);
   const auto claimed = rows.size();
-  for (auto& row : rows) co_await send_one(std::move(row), owner);
+  for (auto& row : rows) {
+    // Stopping: finish the mail in hand, hand the rest back instead of holding them for a lease.
+    if (task_ && !running_.load()) {
+      co_await outbox_.release(row.id, owner);
+      continue;
+    }
+    co_await send_one(std::move(row), owner);
+  }
   co_return claimed;
 }
 

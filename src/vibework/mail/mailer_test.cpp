@@ -2,6 +2,8 @@
 // with the headers and bodies we built, exactly once.
 #include "vibework/mail/mailer.hpp"
 
+#include <iostream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -35,6 +37,9 @@ TEST_F(MailerTest, AMailEnqueuedInATransactionArrivesWithItsHeadersAndBothBodies
   });
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s) << "enqueue writes a row, it does not wait for SMTP";
   ASSERT_TRUE(api.wait_for(to, 1, 15s)) << "the mail never reached Mailpit";
+  const auto delivered = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  std::cout << "enqueue to Mailpit: " << delivered.count() << " ms (including 50 ms API polls)\n";
+  RecordProperty("delivery_ms", static_cast<int>(delivered.count()));
   const auto summaries = api.to(to);
   ASSERT_EQ(summaries.size(), 1u);
   const auto m = api.message(str(summaries[0].at("ID")));

@@ -96,6 +96,13 @@ awaitable<void> Outbox::mark_failed(std::uint64_t id, std::string owner, std::st
       delay_us, error, id, owner);
 }
 
+awaitable<void> Outbox::release(std::uint64_t id, std::string owner) {
+  co_await db_.execute(
+      "UPDATE mail_outbox SET locked_by = NULL, locked_until = NULL, attempts = GREATEST(attempts, 1) - 1 "
+      "WHERE id = ? AND locked_by = ?",
+      id, owner);
+}
+
 awaitable<std::uint64_t> Outbox::prune_sent(std::chrono::hours age) {
   const auto rs = co_await db_.execute(
       "DELETE FROM mail_outbox WHERE sent_at IS NOT NULL AND sent_at < NOW(3) - INTERVAL ? HOUR LIMIT 1000",

@@ -50,6 +50,8 @@ class Outbox {
   awaitable<void> mark_sent(std::uint64_t id, std::string owner);
   // Frees the row for another attempt after `delay`, keeping the error for operators.
   awaitable<void> mark_failed(std::uint64_t id, std::string owner, std::string error, std::chrono::milliseconds delay);
+  // Gives a claimed row back untried (the sender is stopping): due again at once, attempt uncounted.
+  awaitable<void> release(std::uint64_t id, std::string owner);
   // Deletes rows sent more than `age` ago; returns how many.
   awaitable<std::uint64_t> prune_sent(std::chrono::hours age);
 

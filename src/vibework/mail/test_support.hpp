@@ -207,17 +207,20 @@ class MailFixture : public ::testing::Test {
     db_config_ = nullptr;
   }
   void SetUp() override {
+    const char* source = std::getenv("VIBEWORK_SOURCE_DIR");  // set by ctest
+    ASSERT_NE(source, nullptr) << "run through ctest, or set VIBEWORK_SOURCE_DIR to the checkout";
     runtime_ = std::make_unique<infra::Runtime>(infra::RuntimeOptions{.io_threads = 1, .blocking_threads = 4});
     runtime_->start();
     db_ = std::make_unique<mysql::Database>(*db_config_);
-    run([this]() -> awaitable<void> {
+    const std::string dir = std::string(source) + "/migrations";
+    run([this, dir]() -> awaitable<void> {
       co_await db_->start();
-      const std::string dir = std::string(std::getenv("VIBEWORK_SOURCE_DIR")) + "/migrations";
       co_await mysql::apply_migrations(*db_, dir);
       co_await db_->execute("DELETE FROM mail_outbox");
     });
   }
   void TearDown() override {
+    if (!runtime_) return;
     if (mailer_) run([this]() -> awaitable<void> { co_await mailer_->stop(); });
     mailer_.reset();
     run([this]() -> awaitable<void> { co_await db_->stop(); });
