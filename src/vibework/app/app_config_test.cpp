@@ -27,12 +27,19 @@ TEST(AppConfig, ReadsTheAuthSecret) {
 }
 
 TEST(AppConfig, ProductionRequiresA32ByteSecretAndNeverEchoesIt) {
-  auto missing = testkit::only_problem(load({{"APP_ENV", "production"}}).problems);
+  // (production also needs a real mail server and sender: given here, tested with the mail part)
+  const auto production = [](testkit::Env extra) {
+    extra.emplace("APP_ENV", "production");
+    extra.emplace("SMTP_URL", "smtp://mail.internal:25");
+    extra.emplace("MAIL_FROM", "App <no-reply@app.example>");
+    return load(std::move(extra));
+  };
+  auto missing = testkit::only_problem(production({}).problems);
   EXPECT_THAT(missing, HasSubstr("AUTH_SECRET: is missing"));
-  auto short_secret = testkit::only_problem(load({{"APP_ENV", "production"}, {"AUTH_SECRET", "tooshort-secret"}}).problems);
+  auto short_secret = testkit::only_problem(production({{"AUTH_SECRET", "tooshort-secret"}}).problems);
   EXPECT_THAT(short_secret, HasSubstr("is 15 bytes; production needs at least 32"));
   EXPECT_THAT(short_secret, ::testing::Not(HasSubstr("tooshort-secret")));
-  EXPECT_TRUE(load({{"APP_ENV", "production"}, {"AUTH_SECRET", std::string(32, 'k')}}).ok());
+  EXPECT_TRUE(production({{"AUTH_SECRET", std::string(32, 'k')}}).ok());
 }
 
 TEST(AppConfig, ReportsEveryProblemAtOnce) {
