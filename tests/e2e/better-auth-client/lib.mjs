@@ -18,6 +18,8 @@ for (const name of ["VIBEWORK_URL", "NODE_URL", "AUTH_SECRET", "MYSQL_DATABASE"]
 export const servers = {
   node: { name: "better-auth (node)", url: env.NODE_URL },
   vibework: { name: "vibework", url: env.VIBEWORK_URL },
+  // A second vibework on the same database with AUTH_REQUIRE_EMAIL_VERIFICATION=true (run.sh).
+  strict: { name: "vibework (AUTH_REQUIRE_EMAIL_VERIFICATION)", url: env.VIBEWORK_STRICT_URL },
 };
 // TARGETS=vibework (or node) runs the behaviour tests against one server only.
 export const targets = (env.TARGETS ?? "node,vibework").split(",").map((t) => servers[t.trim()]);
@@ -234,7 +236,8 @@ export async function signedUp(server, { email = uniqueEmail(), password = PASSW
 
 let pool;
 export function db() {
-  pool ??= mysql.createPool({
+  if (pool) return pool;
+  pool = mysql.createPool({
     host: env.MYSQL_HOST ?? "127.0.0.1",
     port: Number(env.MYSQL_PORT ?? 3306),
     user: env.MYSQL_USER ?? "root",
@@ -243,7 +246,8 @@ export function db() {
     connectionLimit: 2,
     timezone: "Z",
   });
-  // TIMESTAMP values go through the session time zone; the servers both use UTC.
+  // TIMESTAMP values go through the session time zone; the servers both use UTC. (Once per
+  // pool: a listener per call would pile up.)
   pool.pool.on("connection", (conn) => conn.query("SET time_zone = '+00:00'"));
   return pool;
 }
@@ -259,4 +263,85 @@ export async function credentialAccount(userId) {
   const rows = await query("SELECT * FROM account WHERE user_id = ? AND provider_id = 'credential'", [userId]);
   assert.equal(rows.length, 1, `one credential account for ${userId}`);
   return rows[0];
+}
+
+// --- mail ------------------------------------------------------------------------------------
+
+// Polls `probe` (async; a truthy result ends the wait) every `interval` ms until `timeout` ms have
+// passed, then fails with `what`.
+export async function waitFor(what, probe, { timeout = 15_000, interval = 100 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const result = await probe();
+    if (result) return result;
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+// vibework's mails, as the local Mailpit (SMTP 1025) received them, read through its HTTP API.
+// Every test mails its own fresh addresses, so the mails to one address are that test's.
+export const MAILPIT_URL = env.MAILPIT_URL ?? "http://127.0.0.1:8025";
+
+async function mailpit(path, init = {}) {
+  const response = await fetch(`${MAILPIT_URL}${path}`, { ...init, signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  assert.equal(response.status, 200, `Mailpit ${init.method ?? "GET"} ${path}: ${text.slice(0, 200)}`);
+  return init.method === "DELETE" ? text : JSON.parse(text); // DELETE answers "ok"
+}
+
+// The summaries of the messages Mailpit holds for `address` (newest first).
+export async function mailpitMessagesTo(address) {
+  const { messages } = await mailpit("/api/v1/messages?limit=500");
+  const lower = address.toLowerCase();
+  return messages.filter((m) => (m.To ?? []).some((to) => to.Address.toLowerCase() === lower));
+}
+
+// Waits for `count` mails to `address`, reads them (subject, text, html, and the first link in
+// the text containing `linkPart`, when given), deletes them from Mailpit and returns them,
+// oldest first.
+export async function takeMails(address, { count = 1, linkPart, timeout = 15_000 } = {}) {
+  const summaries = await waitFor(`${count} mail(s) to ${address} in Mailpit (${MAILPIT_URL})`, async () => {
+    const found = await mailpitMessagesTo(address);
+    return found.length >= count ? found : null;
+  }, { timeout });
+  const mails = [];
+  for (const summary of summaries.reverse()) {
+    const message = await mailpit(`/api/v1/message/${summary.ID}`);
+    const links = (message.Text ?? "").match(/https?:\/\/[^\s<>"]+/g) ?? [];
+    mails.push({
+      id: summary.ID,
+      subject: message.Subject,
+      text: message.Text,
+      html: message.HTML,
+      link: linkPart === undefined ? links[0] : links.find((l) => l.includes(linkPart)),
+    });
+  }
+  await deleteMails(mails.map((m) => m.id));
+  return mails;
+}
+export async function takeMail(address, options = {}) {
+  const mails = await takeMails(address, options);
+  assert.equal(mails.length, 1, `exactly one mail to ${address}: ${mails.map((m) => m.subject).join(" | ")}`);
+  return mails[0];
+}
+export async function deleteMails(ids) {
+  if (ids.length === 0) return;
+  await mailpit("/api/v1/messages", {
+    method: "DELETE",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ IDs: ids }),
+  });
+}
+
+// The Node server's mails (server.mjs keeps them in memory): waits for the first of `type`
+// ("verify-email" or "reset-password") to `address` and returns {type, url, token}. Reading
+// empties that address's outbox.
+export async function takeNodeMail(address, type) {
+  return waitFor(`a ${type} mail to ${address} from the Node server`, async () => {
+    const response = await fetch(`${env.NODE_URL}/test/outbox?email=${encodeURIComponent(address)}`);
+    assert.equal(response.status, 200, "GET /test/outbox on the Node server");
+    const mails = await response.json();
+    return mails.find((m) => m.type === type) ?? null;
+  });
 }

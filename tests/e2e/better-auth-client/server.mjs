@@ -5,6 +5,12 @@
 //   PORT=4000 AUTH_SECRET=... MYSQL_DATABASE=... VIBEWORK_URL=http://127.0.0.1:3000 node server.mjs
 //
 // Prints "listening on <url>" once it accepts connections.
+//
+// Its mails (verification links and password-reset links) are not sent anywhere: they are kept
+// in memory, and the test-only route GET /test/outbox?email=<address> hands over (and forgets)
+// those sent to that address as a JSON array of {type: "verify-email" | "reset-password", url,
+// token}. Better-Auth needs these senders configured to answer send-verification-email and
+// request-password-reset at all.
 import http from "node:http";
 import { verify as argon2Verify } from "@node-rs/argon2";
 import { betterAuth } from "better-auth";
@@ -52,6 +58,14 @@ async function verify({ hash, password }) {
   return verifyPassword({ hash, password });
 }
 
+// The in-memory outbox: lower-cased address -> [{type, url, token}], at most 100 addresses.
+const outbox = new Map();
+function capture(type, { user, url, token }) {
+  const key = user.email.toLowerCase();
+  if (!outbox.has(key) && outbox.size >= 100) outbox.delete(outbox.keys().next().value);
+  outbox.set(key, [...(outbox.get(key) ?? []), { type, url, token }]);
+}
+
 export const auth = betterAuth({
   baseURL,
   secret: env.AUTH_SECRET,
@@ -59,7 +73,10 @@ export const auth = betterAuth({
   emailAndPassword: {
     enabled: true,
     password: { hash: hashPassword, verify },
+    sendResetPassword: async (data) => capture("reset-password", data),
   },
+  // sendOnSignUp defaults to requireEmailVerification (false): only explicit requests mail.
+  emailVerification: { sendVerificationEmail: async (data) => capture("verify-email", data) },
   // POST /delete-user answers only when enabled (else 404); vibework's AUTH_DELETE_USER_ENABLED.
   user: { deleteUser: { enabled: true } },
   trustedOrigins: [baseURL, env.VIBEWORK_URL],
@@ -81,6 +98,13 @@ const handler = toNodeHandler(auth);
 const server = http.createServer((req, res) => {
   if (req.url === "/health/live") {
     res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
+    return;
+  }
+  if (req.method === "GET" && req.url.startsWith("/test/outbox?")) {
+    const email = (new URL(req.url, baseURL).searchParams.get("email") ?? "").toLowerCase();
+    const mails = outbox.get(email) ?? [];
+    outbox.delete(email);
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(mails));
     return;
   }
   handler(req, res);
