@@ -167,6 +167,83 @@ TEST_F(EmailE2E, ExpiredAndForeignLinksAreRefused) {
                403, "INVALID_CALLBACK_URL", "", "a foreign callbackURL");
 }
 
+// Follows the mailed link with `b`'s cookies; the answer.
+HttpResult follow_link(Browser& b, const std::string& mail_text) {
+  const auto target = link_target(mail_text);
+  EXPECT_FALSE(target.empty()) << mail_text;
+  Headers cookies;
+  if (!b.jar.cookies.empty()) cookies.emplace_back("Cookie", b.jar.header());
+  auto r = b.client.send(verb::get, target, cookies);
+  b.jar.absorb(r);
+  return r;
+}
+
+TEST_F(EmailE2E, ChangeEmailByTheNewAddressesLink) {
+  Server server(mail_env({{"AUTH_CHANGE_EMAIL_ENABLED", "true"}}));
+  const auto old_email = unique_email("change-old"), new_email = unique_email("change-new");
+  Browser b(server.port);
+  ASSERT_EQ(b.sign_up(old_email).status, 200u);
+  auto asked = b.post("/change-email", boost::json::object{{"newEmail", new_email}, {"callbackURL", "/settings"}});
+  ASSERT_EQ(asked.status, 200u) << asked.body;
+  EXPECT_EQ(asked.body, R"({"status":true})");
+  auto followed = follow_link(b, mailpit.text_of_latest(new_email));
+  EXPECT_EQ(followed.status, 302u) << followed.body;
+  EXPECT_EQ(location(followed), "/settings");
+  EXPECT_EQ(Browser(server.port).sign_in(new_email).status, 200u) << "the account moved";
+  expect_error(Browser(server.port).sign_in(old_email), 401, "INVALID_EMAIL_OR_PASSWORD", "", "the old address");
+  // A taken address: the same answer, and no mail to it.
+  const auto other = unique_email("change-taken");
+  ASSERT_EQ(Browser(server.port).sign_up(other).status, 200u);
+  Browser mover(server.port);
+  ASSERT_EQ(mover.sign_in(new_email).status, 200u);
+  EXPECT_EQ(mover.post("/change-email", boost::json::object{{"newEmail", other}}).body, R"({"status":true})");
+  expect_error(mover.post("/change-email", boost::json::object{{"newEmail", new_email}}), 400, "EMAIL_IS_THE_SAME",
+               "Email is the same", "the same address");
+}
+
+TEST_F(EmailE2E, ChangeEmailAtOnceForAnUnverifiedUserWhenConfigured) {
+  Server server(mail_env({{"AUTH_CHANGE_EMAIL_ENABLED", "true"}, {"AUTH_UPDATE_EMAIL_WITHOUT_VERIFICATION", "true"}}));
+  const auto old_email = unique_email("now-old"), new_email = unique_email("now-new");
+  Browser b(server.port);
+  ASSERT_EQ(b.sign_up(old_email).status, 200u);
+  ASSERT_EQ(b.post("/change-email", boost::json::object{{"newEmail", new_email}}).status, 200u);
+  EXPECT_EQ(str(json_of(b.get("/get-session")).at("user"), "email"), new_email) << "changed at once";
+  EXPECT_NE(link_target(mailpit.text_of_latest(new_email)).find("/verify-email?token="), std::string::npos)
+      << "and the new address is asked to verify";
+}
+
+TEST_F(EmailE2E, ChangeEmailConfirmedFromTheOldAddressFirst) {
+  Server server(mail_env({{"AUTH_CHANGE_EMAIL_ENABLED", "true"}, {"AUTH_SEND_CHANGE_EMAIL_CONFIRMATION", "true"},
+                          {"AUTH_SEND_VERIFICATION_ON_SIGN_UP", "true"}}));
+  const auto old_email = unique_email("confirm-old"), new_email = unique_email("confirm-new");
+  Browser b(server.port);
+  ASSERT_EQ(b.sign_up(old_email).status, 200u);
+  ASSERT_EQ(follow_link(b, mailpit.text_of_latest(old_email)).status, 302u) << "verified first";
+  ASSERT_EQ(b.post("/change-email", boost::json::object{{"newEmail", new_email}}).status, 200u);
+  // The confirmation goes to the old address (its second mail), then the new one verifies.
+  ASSERT_EQ(follow_link(b, mailpit.text_of_latest(old_email, 2)).status, 302u);
+  ASSERT_EQ(follow_link(b, mailpit.text_of_latest(new_email)).status, 302u);
+  EXPECT_EQ(Browser(server.port).sign_in(new_email).status, 200u);
+}
+
+TEST_F(EmailE2E, DeleteUserByTheMailedConfirmation) {
+  Server server(mail_env({{"AUTH_DELETE_USER_ENABLED", "true"}, {"AUTH_DELETE_USER_VERIFICATION", "true"}}));
+  const auto email = unique_email("delete");
+  Browser b(server.port);
+  ASSERT_EQ(b.sign_up(email).status, 200u);
+  auto asked = b.post("/delete-user", boost::json::object{{"callbackURL", "/bye"}});
+  ASSERT_EQ(asked.status, 200u) << asked.body;
+  EXPECT_EQ(asked.body, R"({"success":true,"message":"Verification email sent"})");
+  const auto text = mailpit.text_of_latest(email);
+  Browser stranger(server.port);
+  auto without_session = follow_link(stranger, text);
+  EXPECT_EQ(without_session.status, 404u) << "the link needs the owner's session";
+  auto deleted = follow_link(b, text);
+  EXPECT_EQ(deleted.status, 302u) << deleted.body;
+  EXPECT_EQ(location(deleted), "/bye");
+  expect_error(Browser(server.port).sign_in(email), 401, "INVALID_EMAIL_OR_PASSWORD", "", "the deleted user");
+}
+
 // Mailpit down: each request answers at once; when it is back every mail arrives, once.
 TEST_F(EmailE2E, AnSmtpOutageDelaysMailAndLosesNone) {
   const auto smtp_port = free_port();

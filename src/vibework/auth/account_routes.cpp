@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include "vibework/auth/email.hpp"
+#include "vibework/auth/email_routes.hpp"
 #include "vibework/auth/random_token.hpp"
 #include "vibework/auth/request_body.hpp"
 #include "vibework/auth/session_guard.hpp"
@@ -199,8 +200,8 @@ awaitable<http::Response> delete_user(const AccountRoutes& r, http::Request& req
   check_callback_urls(body, r.origins);
   BodyFields fields(body);
   const auto password = fields.optional_string("password");
-  (void)fields.optional_string("callbackURL");
-  (void)fields.optional_string("token");
+  const auto callback = fields.optional_string("callbackURL");
+  const auto token = fields.optional_string("token");
   fields.finish();
   const auto caller = co_await authenticate(r.cookies, r.sessions, req, SessionCheck::authoritative);
   const auto& user_id = caller.who.user.id;
@@ -208,16 +209,31 @@ awaitable<http::Response> delete_user(const AccountRoutes& r, http::Request& req
     const auto stored = co_await r.users.password_hash(user_id);
     if (!stored) throw auth_error(http::Status::bad_request, "CREDENTIAL_ACCOUNT_NOT_FOUND");
     if (!co_await r.hasher.verify(*password, *stored)) throw auth_error(http::Status::bad_request, "INVALID_PASSWORD");
-  } else if (!r.sessions.policy().is_fresh(caller.who.session.created_at, r.sessions.now())) {
+  }
+  if (token && !token->empty() && r.verifications != nullptr) {  // the mailed token given here: the callback's work, at once
+    const auto owner = co_await r.verifications->consume(delete_account_identifier(*token));
+    if (!owner || *owner != user_id) throw auth_error(http::Status::not_found, "INVALID_TOKEN");
+  } else if (r.config.delete_user_verification && r.sender != nullptr && r.sender->enabled()) {
+    co_await r.sender->delete_account(caller.who.user, callback.value_or(""));
+    co_return http::json_response(http::Status::ok,
+                                  boost::json::object{{"success", true}, {"message", "Verification email sent"}});
+  } else if (!password && !r.sessions.policy().is_fresh(caller.who.session.created_at, r.sessions.now())) {
     throw auth_error(http::Status::bad_request, "SESSION_EXPIRED");  // no password: only a fresh session may
   }
-  (void)co_await r.sessions.revoke_all(user_id);
-  (void)co_await r.users.remove(user_id);
+  co_await delete_user_everywhere(r.users, r.sessions, user_id);
   auto res = http::json_response(http::Status::ok, boost::json::object{{"success", true}, {"message", "User deleted"}});
   add_cookies(res, r.cookies.clear());
   co_return res;
 }
 
+}  // namespace
+
+awaitable<void> delete_user_everywhere(UserStore& users, SessionStore& sessions, std::string user_id) {
+  (void)co_await sessions.revoke_all(user_id);  // first, so their cache entries go too
+  (void)co_await users.remove(user_id);
+}
+
+namespace {
 // Route handlers that take the routes' references by value (they are copied into each lambda).
 using AccountHandler = awaitable<http::Response> (*)(const AccountRoutes&, http::Request&);
 http::Handler bound(const AccountRoutes& r, AccountHandler handler) {

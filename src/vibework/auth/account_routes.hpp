@@ -11,6 +11,7 @@
 #include "vibework/auth/session_cookies.hpp"
 #include "vibework/auth/session_store.hpp"
 #include "vibework/auth/user_store.hpp"
+#include "vibework/auth/verification_store.hpp"
 
 namespace vibework::auth {
 
@@ -23,7 +24,11 @@ struct AccountRoutes {
   const Config& config;  // password limits, rehash, delete-user
   const CookieCache* cookie_cache = nullptr;  // the optional session_data cookie
   EmailSender* sender = nullptr;              // verification mails on sign-up / sign-in, when configured
+  VerificationStore* verifications = nullptr;  // delete-user's mailed confirmation tokens
 };
+
+// Deletes the user with its sessions (and their cache entries) and accounts.
+awaitable<void> delete_user_everywhere(UserStore& users, SessionStore& sessions, std::string user_id);
 
 // The routes capture `routes` by value; everything it refers to must outlive the router.
 void register_account_routes(AuthRouter& router, AccountRoutes routes);

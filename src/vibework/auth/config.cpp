@@ -103,6 +103,11 @@ Config Config::parse(infra::EnvReader& env, const infra::CoreConfig& core) {
       env.boolean("AUTH_AUTO_SIGN_IN_AFTER_VERIFICATION", c.auto_sign_in_after_verification);
   c.revoke_sessions_on_password_reset =
       env.boolean("AUTH_REVOKE_SESSIONS_ON_PASSWORD_RESET", c.revoke_sessions_on_password_reset);
+  c.change_email = env.boolean("AUTH_CHANGE_EMAIL_ENABLED", c.change_email);
+  c.update_email_without_verification =
+      env.boolean("AUTH_UPDATE_EMAIL_WITHOUT_VERIFICATION", c.update_email_without_verification);
+  c.send_change_email_confirmation = env.boolean("AUTH_SEND_CHANGE_EMAIL_CONFIRMATION", c.send_change_email_confirmation);
+  c.delete_user_verification = env.boolean("AUTH_DELETE_USER_VERIFICATION", c.delete_user_verification);
   c.email_verification_expires_in = seconds("AUTH_EMAIL_VERIFICATION_EXPIRES_IN", c.email_verification_expires_in, 1);
   c.reset_password_expires_in = seconds("AUTH_RESET_PASSWORD_EXPIRES_IN", c.reset_password_expires_in, 1);
   return c;

@@ -41,6 +41,10 @@ struct Config {
   bool send_verification_on_sign_up = false;        // AUTH_SEND_VERIFICATION_ON_SIGN_UP (default: as AUTH_REQUIRE_EMAIL_VERIFICATION)
   bool send_verification_on_sign_in = false;        // AUTH_SEND_VERIFICATION_ON_SIGN_IN: an unverified sign-in gets a new mail
   bool revoke_sessions_on_password_reset = false;   // AUTH_REVOKE_SESSIONS_ON_PASSWORD_RESET
+  bool change_email = false;                        // AUTH_CHANGE_EMAIL_ENABLED: POST change-email
+  bool update_email_without_verification = false;   // AUTH_UPDATE_EMAIL_WITHOUT_VERIFICATION (unverified users)
+  bool send_change_email_confirmation = false;      // AUTH_SEND_CHANGE_EMAIL_CONFIRMATION: verified users confirm from the old address
+  bool delete_user_verification = false;            // AUTH_DELETE_USER_VERIFICATION: delete-user mails a confirmation link
   std::chrono::seconds email_verification_expires_in{3600};  // AUTH_EMAIL_VERIFICATION_EXPIRES_IN
   std::chrono::seconds reset_password_expires_in{3600};      // AUTH_RESET_PASSWORD_EXPIRES_IN                        // AUTH_DELETE_USER_ENABLED: POST delete-user answers (else 404)
 

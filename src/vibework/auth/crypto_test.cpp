@@ -120,3 +120,16 @@ TEST(RandomToken, UsesTheWholeAlphabet) {
 
 }  // namespace
 }  // namespace vibework::auth
+
+namespace vibework::auth {
+namespace {
+TEST(RandomToken, LowerCaseTokensForDeleteAccountLinks) {
+  std::set<char> chars;
+  for (int i = 0; i < 200; ++i) {
+    for (const char c : random_token(32, TokenAlphabet::lower_case)) chars.insert(c);
+  }
+  EXPECT_EQ(chars.size(), 36u) << "every one of [a-z0-9], nothing else";
+  for (const char c : chars) EXPECT_TRUE(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)));
+}
+}  // namespace
+}  // namespace vibework::auth

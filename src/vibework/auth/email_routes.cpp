@@ -4,6 +4,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 
+#include "vibework/auth/account_routes.hpp"
 #include "vibework/auth/email.hpp"
 #include "vibework/auth/email_token.hpp"
 #include "vibework/auth/text.hpp"
@@ -66,7 +67,12 @@ awaitable<http::Response> verify_email(const EmailRoutes& r, http::Request& req)
     co_await r.sessions.forget_user(user->id);
     co_return done(user_json(*changed));
   }
-  if (claims.update_to) co_return fail("INVALID_TOKEN");  // confirmations are answered by the mail flow
+  if (claims.update_to && claims.request_type == "change-email-confirmation") {
+    // Confirmed from the old address: now the new one verifies that it is the user's.
+    co_await r.sender.change_email_verification(*user, *claims.update_to, callback);
+    co_return done(nullptr);
+  }
+  if (claims.update_to) co_return fail("INVALID_TOKEN");
   if (user->email_verified) co_return done(nullptr);
 
   (void)co_await r.users.set_email(user->id, std::nullopt, true);
@@ -182,6 +188,69 @@ awaitable<http::Response> request_password_reset(const EmailRoutes& r, http::Req
                           {"message", "If this email exists in our system, check your email for the reset link"}});
 }
 
+awaitable<http::Response> change_email(const EmailRoutes& r, http::Request& req) {
+  const auto body = read_body(req, required_body);
+  check_origin(req, r.origins);
+  check_callback_urls(body, r.origins);
+  BodyFields fields(body);
+  auto new_email = fields.required_string("newEmail");
+  if (body.contains("newEmail") && body.at("newEmail").is_string() && !is_valid_email(new_email)) {
+    fields.issue("newEmail", "Invalid email address");
+  }
+  const auto callback = fields.optional_string("callbackURL").value_or("");
+  fields.finish();
+  const auto caller = co_await authenticate(r.cookies, r.sessions, req, SessionCheck::authoritative);
+  if (!r.config.change_email) throw auth_error(http::Status::bad_request, "CHANGE_EMAIL_DISABLED");
+  new_email = ascii_lower(new_email);
+  const auto& user = caller.who.user;
+  if (new_email == user.email) throw http::HttpError(http::Status::bad_request, "EMAIL_IS_THE_SAME", "Email is the same");
+  const auto ok = http::json_response(http::Status::ok, boost::json::object{{"status", true}});
+  if (co_await r.users.find_by_email(new_email)) co_return ok;  // taken: the same answer, no mail
+
+  if (!user.email_verified && r.config.update_email_without_verification) {  // flow (a): at once
+    auto changed = co_await r.users.set_email(user.id, new_email, false);
+    co_await r.sessions.forget_user(user.id);
+    if (changed && r.sender.enabled()) co_await r.sender.verification(*changed, callback);
+    auto res = ok;
+    add_cookies(res, r.cookies.issue(caller.who.session.token, !r.cookies.dont_remember(req)));
+    co_return res;
+  }
+  if (!r.sender.enabled()) {
+    throw http::HttpError(http::Status::bad_request, "VERIFICATION_EMAIL_NOT_ENABLED", "Verification email isn't enabled");
+  }
+  if (user.email_verified && r.config.send_change_email_confirmation) {
+    co_await r.sender.change_email_confirmation(user, new_email, callback);  // flow (b): the old address first
+  } else {
+    co_await r.sender.change_email_verification(user, new_email, callback);  // flow (c): the new address
+  }
+  co_return ok;
+}
+
+// The link of delete-user's confirmation mail: the signed-in owner of the token is deleted.
+awaitable<http::Response> delete_user_callback(const EmailRoutes& r, http::Request& req) {
+  if (!r.config.delete_user) throw auth_error(http::Status::not_found, "NOT_FOUND");
+  const auto callback = checked_callback(req, r.origins);
+  const auto token = query_value(req, "token");
+  if (token.empty()) {
+    throw http::HttpError(http::Status::bad_request, "VALIDATION_ERROR",
+                          "[query.token] Invalid input: expected string, received undefined");
+  }
+  std::optional<Authenticated> caller;
+  try {
+    caller = co_await authenticate(r.cookies, r.sessions, req, SessionCheck::authoritative);
+  } catch (const http::HttpError&) {
+    throw auth_error(http::Status::not_found, "FAILED_TO_GET_USER_INFO");
+  }
+  const auto owner = co_await r.verifications.consume(delete_account_identifier(token));
+  if (!owner || *owner != caller->who.user.id) throw auth_error(http::Status::not_found, "INVALID_TOKEN");
+  co_await delete_user_everywhere(r.users, r.sessions, caller->who.user.id);
+  auto res = callback.empty() ? http::json_response(http::Status::ok,
+                                                    boost::json::object{{"success", true}, {"message", "User deleted"}})
+                              : redirect(callback);
+  add_cookies(res, r.cookies.clear());
+  co_return res;
+}
+
 using EmailHandler = awaitable<http::Response> (*)(const EmailRoutes&, http::Request&);
 http::Handler bound(const EmailRoutes& r, EmailHandler handler) {
   return [r, handler](http::Request& req) -> awaitable<http::Response> { co_return co_await handler(r, req); };
@@ -189,6 +258,7 @@ http::Handler bound(const EmailRoutes& r, EmailHandler handler) {
 }  // namespace
 
 std::string reset_password_identifier(std::string_view token) { return "reset-password:" + std::string(token); }
+std::string delete_account_identifier(std::string_view token) { return "delete-account-" + std::string(token); }
 
 void register_email_routes(AuthRouter& router, EmailRoutes r) {
   router.get("/verify-email", bound(r, verify_email));
@@ -196,6 +266,8 @@ void register_email_routes(AuthRouter& router, EmailRoutes r) {
   router.post("/reset-password", bound(r, reset_password));
   router.post("/send-verification-email", bound(r, send_verification_email));
   router.post("/request-password-reset", bound(r, request_password_reset));
+  router.post("/change-email", bound(r, change_email));
+  router.get("/delete-user/callback", bound(r, delete_user_callback));
 }
 
 }  // namespace vibework::auth

@@ -29,6 +29,8 @@ struct EmailRoutes {
 
 // The identifier of a password-reset row: "reset-password:<token>", as Better-Auth writes it.
 std::string reset_password_identifier(std::string_view token);
+// A delete-account confirmation row: "delete-account-<token>".
+std::string delete_account_identifier(std::string_view token);
 
 // The routes capture `routes` by value; everything it refers to must outlive the router.
 void register_email_routes(AuthRouter& router, EmailRoutes routes);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "vibework/auth/config.hpp"
+#include "vibework/auth/email_token.hpp"
 #include "vibework/auth/session_policy.hpp"
 #include "vibework/auth/verification_store.hpp"
 #include "vibework/infra/asio.hpp"
@@ -34,10 +35,22 @@ class EmailSender {
   // and the link ${AUTH_URL}${base}/reset-password/<token>?callbackURL=<redirectTo>, in one transaction.
   awaitable<void> password_reset(const schema::User& user, std::string redirect_to);
 
+  // change-email, a verified user with confirmation on: a change-email-confirmation JWT
+  // {email: old, updateTo: new} mailed to the OLD address.
+  awaitable<void> change_email_confirmation(const schema::User& user, std::string new_email, std::string callback);
+  // change-email otherwise (and after the confirmation): a change-email-verification JWT mailed
+  // to the NEW address; following it moves the account.
+  awaitable<void> change_email_verification(const schema::User& user, std::string new_email, std::string callback);
+  // delete-user with confirmation: a delete-account-<32 [a-z0-9]> row -> user id (1 day) and the
+  // link ${base}/delete-user/callback?token=...&callbackURL=..., in one transaction.
+  awaitable<void> delete_account(const schema::User& user, std::string callback);
+
   // The link a verification mail carries (tests read it back from the mail).
   std::string verification_link(const schema::User& user, const std::string& callback) const;
 
  private:
+  std::string verify_email_link(const EmailTokenClaims& claims, const std::string& callback) const;
+  awaitable<void> send_link_mail(std::string kind, std::string to, std::string name, std::string url);
   std::string base() const;  // AUTH_URL + AUTH_BASE_PATH
 
   const Config& config_;

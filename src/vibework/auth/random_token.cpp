@@ -9,10 +9,13 @@
 
 namespace vibework::auth {
 
-std::string random_token(std::size_t length) {
-  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  // 248 = 4 * 62: bytes at or above it would favour the first characters, so they are redrawn.
-  constexpr unsigned limit = 4 * alphabet.size();
+std::string random_token(std::size_t length, TokenAlphabet which) {
+  static constexpr std::string_view mixed = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  static constexpr std::string_view lower = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const std::string_view alphabet = which == TokenAlphabet::mixed_case ? mixed : lower;
+  // The largest multiple of the alphabet's size below 256 (248 = 4 * 62, 252 = 7 * 36): bytes at
+  // or above it would favour the first characters, so they are redrawn.
+  const unsigned limit = static_cast<unsigned>(256 / alphabet.size() * alphabet.size());
   std::string out;
   out.reserve(length);
   std::array<unsigned char, 64> bytes{};
