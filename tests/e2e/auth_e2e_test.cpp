@@ -716,13 +716,8 @@ TEST_F(AuthE2E, SignOutDuringARedisStallIsStillSeenAfterwards) {
 // usually runs) after a sign-out that happened while it was down. The session row is gone from
 // MySQL; a server must not serve it from the cache entry that came back.
 TEST_F(AuthE2E, SignOutWhileRedisIsDownIsStillSeenAfterItRestartsWithItsData) {
-  char dir_template[] = "/tmp/vibework-e2e-redis-XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  const std::string dir = dir_template;
-  struct RemoveDir {
-    std::string dir;
-    ~RemoveDir() { std::filesystem::remove_all(dir); }
-  } remove_dir{dir};
+  const TempDir temp("vibework-e2e-redis");
+  const std::string& dir = temp.path;
   const auto redis_port = free_port();
   const std::vector<std::string> args{"--port", std::to_string(redis_port), "--bind", "127.0.0.1", "--save", "",
                                       "--appendonly", "yes", "--appendfsync", "always", "--dir", dir};

@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <system_error>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -368,5 +370,21 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   return v;
 }
+
+// A private directory under /tmp for a server the test starts, removed with everything in it.
+struct TempDir {
+  std::string path;
+  explicit TempDir(const std::string& prefix) {
+    std::string pattern = "/tmp/" + prefix + "-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp " + pattern + " failed");
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
 
 }  // namespace vibework::e2e::auth_harness

@@ -248,13 +248,8 @@ TEST_F(EmailE2E, DeleteUserByTheMailedConfirmation) {
 TEST_F(EmailE2E, AnSmtpOutageDelaysMailAndLosesNone) {
   const auto smtp_port = free_port();
   const auto ui_port = free_port();
-  char dir_template[] = "/tmp/vibework-e2e-mailpit-XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  const std::string dir = dir_template;
-  struct RemoveDir {
-    std::string dir;
-    ~RemoveDir() { std::filesystem::remove_all(dir); }
-  } remove_dir{dir};
+  const TempDir temp("vibework-e2e-mailpit");
+  const std::string& dir = temp.path;
 
   Server server(mail_env({{"SMTP_URL", "smtp://127.0.0.1:" + std::to_string(smtp_port)}}));
   const auto email = unique_email("outage");

@@ -134,24 +134,28 @@ awaitable<void> wait_until(std::chrono::steady_clock::time_point at) {
   co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
 }
 
-// The email field of send-verification-email and request-password-reset (zod email()).
-std::string email_of(BodyFields& fields, const boost::json::object& body) {
-  auto email = fields.required_string("email");
-  if (body.contains("email") && body.at("email").is_string() && !is_valid_email(email)) {
-    fields.issue("email", "Invalid email address");
-  }
-  return email;
-}
-
-awaitable<http::Response> send_verification_email(const EmailRoutes& r, http::Request& req) {
-  const auto started = std::chrono::steady_clock::now();
+// send-verification-email's and request-password-reset's body: {email, <link field>?}, checked
+// as Better-Auth does (origin, the link field's URL, zod's email()).
+struct EmailRequest {
+  std::string email;
+  std::string link;  // callbackURL / redirectTo, "" when absent
+};
+EmailRequest read_email_request(const EmailRoutes& r, const http::Request& req, std::string_view link_field) {
   const auto body = read_body(req, required_body);
   check_origin(req, r.origins);
   check_callback_urls(body, r.origins);
   BodyFields fields(body);
-  const auto email = email_of(fields, body);
-  const auto callback = fields.optional_string("callbackURL").value_or("");
+  EmailRequest out{fields.required_string("email"), fields.optional_string(link_field).value_or("")};
+  if (body.contains("email") && body.at("email").is_string() && !is_valid_email(out.email)) {
+    fields.issue("email", "Invalid email address");
+  }
   fields.finish();
+  return out;
+}
+
+awaitable<http::Response> send_verification_email(const EmailRoutes& r, http::Request& req) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto [email, callback] = read_email_request(r, req, "callbackURL");
   if (!r.sender.enabled()) throw auth_error(http::Status::bad_request, "VERIFICATION_EMAIL_NOT_ENABLED");
   const auto ok = http::json_response(http::Status::ok, boost::json::object{{"status", true}});
 
@@ -172,13 +176,7 @@ awaitable<http::Response> send_verification_email(const EmailRoutes& r, http::Re
 
 awaitable<http::Response> request_password_reset(const EmailRoutes& r, http::Request& req) {
   const auto started = std::chrono::steady_clock::now();
-  const auto body = read_body(req, required_body);
-  check_origin(req, r.origins);
-  check_callback_urls(body, r.origins);
-  BodyFields fields(body);
-  const auto email = email_of(fields, body);
-  const auto redirect_to = fields.optional_string("redirectTo").value_or("");
-  fields.finish();
+  const auto [email, redirect_to] = read_email_request(r, req, "redirectTo");
   if (!r.sender.enabled()) throw auth_error(http::Status::bad_request, "RESET_PASSWORD_DISABLED");
   if (auto user = co_await r.users.find_by_email(email)) co_await r.sender.password_reset(*user, redirect_to);
   co_await wait_until(started + answer_floor);

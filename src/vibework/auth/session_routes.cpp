@@ -12,6 +12,7 @@
 #include "vibework/auth/request_body.hpp"
 #include "vibework/auth/session_guard.hpp"
 #include "vibework/auth/text.hpp"
+#include "vibework/infra/html.hpp"
 #include "vibework/auth/wire.hpp"
 #include "vibework/http/response.hpp"
 
@@ -48,8 +49,8 @@ http::Response error_page(const http::Request& req, bool production) {
     return res;
   }
   std::string html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Error</title></head><body><h1>" +
-                     html_escape(code) + "</h1>";
-  if (!description.empty()) html += "<p>" + html_escape(description) + "</p>";
+                     infra::html_escape(code) + "</h1>";
+  if (!description.empty()) html += "<p>" + infra::html_escape(description) + "</p>";
   html += "</body></html>";
   return http::text_response(http::Status::ok, "text/html", std::move(html));
 }

@@ -32,21 +32,4 @@ inline std::vector<std::string> split_list(std::string_view text) {
   }
 }
 
-// Text safe inside HTML elements and attribute values.
-inline std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace vibework::auth

@@ -1,5 +1,7 @@
 #include "vibework/mail/templates.hpp"
 
+#include "vibework/infra/html.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -67,21 +69,6 @@ std::vector<std::string> builtin_kinds() {
   return kinds;
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string fill(std::string_view text, const std::map<std::string, std::string>& values, bool html) {
   std::string out;
@@ -90,7 +77,7 @@ std::string fill(std::string_view text, const std::map<std::string, std::string>
     const auto it = values.find(std::string(key));
     if (it == values.end()) return;  // left as written
     out.append(text.substr(copied, begin - copied));
-    out += html ? html_escape(it->second) : it->second;
+    out += html ? infra::html_escape(it->second) : it->second;
     copied = end;
   });
   out.append(text.substr(copied));

@@ -33,7 +33,6 @@ std::vector<std::string> builtin_kinds();
 // Replaces {{key}} (spaces inside the braces allowed) by values[key]; unknown keys stay as they
 // are. `html`: values are HTML-escaped.
 std::string fill(std::string_view text, const std::map<std::string, std::string>& values, bool html);
-std::string html_escape(std::string_view text);
 
 class Templates {
  public:
