@@ -2,6 +2,7 @@
 // The reference service's routes. Each group registers itself on the router.
 #include "vibework/auth/auth.hpp"
 #include "vibework/app/infrastructure.hpp"
+#include "vibework/app/users/user_routes.hpp"
 #include "vibework/http/router.hpp"
 
 namespace vibework::app {
@@ -11,6 +12,7 @@ struct AppContext {
   infra::Readiness& readiness;
   Infrastructure& infrastructure;
   auth::Auth* auth = nullptr;  // the auth routes, when serving
+  users::UserService* users = nullptr;  // /api/users/me, when serving
 };
 
 void register_health_routes(http::Router& router, AppContext& app);
@@ -20,6 +22,7 @@ void register_test_routes(http::Router& router, AppContext& app);
 inline void register_routes(http::Router& router, AppContext& app) {
   register_health_routes(router, app);
   if (app.auth != nullptr) app.auth->register_routes(router);
+  if (app.auth != nullptr && app.users != nullptr) users::register_user_routes(router, *app.auth, *app.users);
   if (app.config.get<http::Config>().test_routes) register_test_routes(router, app);
 }
 

@@ -17,6 +17,7 @@
 #include "vibework/infra/process_limits.hpp"
 #include "vibework/infra/runtime.hpp"
 #include "vibework/mysql/database.hpp"
+#include "vibework/redis/cache.hpp"
 
 namespace vibework::app {
 
@@ -44,7 +45,11 @@ int run_serve(const AppConfig& config) {
   infra::Readiness readiness(config.health_timeout);
   auto infrastructure = build_infrastructure(config, runtime, readiness);
   http::Router router;
-  AppContext context{config, readiness, *infrastructure, infrastructure->auth.get()};
+  // The users service: cache-aside over Redis; auth's own user changes drop its entries too.
+  redis::Cache user_cache(*infrastructure->redis);
+  users::UserService users(infrastructure->auth->users(), user_cache);
+  infrastructure->auth->on_user_changed([&users](std::string user_id) { return users.forget(std::move(user_id)); });
+  AppContext context{config, readiness, *infrastructure, infrastructure->auth.get(), &users};
   register_routes(router, context);
   // Last to start, first to stop.
   auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router));

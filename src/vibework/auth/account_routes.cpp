@@ -155,6 +155,7 @@ awaitable<http::Response> update_user(const AccountRoutes& r, http::Request& req
     throw auth_error(http::Status::unauthorized, "UNAUTHORIZED");  // deleted meanwhile
   }
   co_await r.sessions.forget_user(caller.who.user.id);  // cached sessions carry the old profile
+  co_await notify_user_changed(r.user_changed, caller.who.user.id);
   auto res = http::json_response(http::Status::ok, boost::json::object{{"status", true}});
   // As Better-Auth, the session cookie is set again.
   add_cookies(res, r.cookies.issue(caller.who.session.token, !r.cookies.dont_remember(req)));
@@ -220,7 +221,7 @@ awaitable<http::Response> delete_user(const AccountRoutes& r, http::Request& req
   } else if (!password && !r.sessions.policy().is_fresh(caller.who.session.created_at, r.sessions.now())) {
     throw auth_error(http::Status::bad_request, "SESSION_EXPIRED");  // no password: only a fresh session may
   }
-  co_await delete_user_everywhere(r.users, r.sessions, user_id);
+  co_await delete_user_everywhere(r.users, r.sessions, user_id, r.user_changed);
   auto res = http::json_response(http::Status::ok, boost::json::object{{"success", true}, {"message", "User deleted"}});
   add_cookies(res, r.cookies.clear());
   co_return res;
@@ -228,9 +229,11 @@ awaitable<http::Response> delete_user(const AccountRoutes& r, http::Request& req
 
 }  // namespace
 
-awaitable<void> delete_user_everywhere(UserStore& users, SessionStore& sessions, std::string user_id) {
+awaitable<void> delete_user_everywhere(UserStore& users, SessionStore& sessions, std::string user_id,
+                                       const UserChangedHooks* user_changed) {
   (void)co_await sessions.revoke_all(user_id);  // first, so their cache entries go too
   (void)co_await users.remove(user_id);
+  co_await notify_user_changed(user_changed, std::move(user_id));
 }
 
 namespace {

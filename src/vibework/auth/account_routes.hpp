@@ -25,10 +25,12 @@ struct AccountRoutes {
   const CookieCache* cookie_cache = nullptr;  // the optional session_data cookie
   EmailSender* sender = nullptr;              // verification mails on sign-up / sign-in, when configured
   VerificationStore* verifications = nullptr;  // delete-user's mailed confirmation tokens
+  const UserChangedHooks* user_changed = nullptr;  // told after update-user and delete-user
 };
 
 // Deletes the user with its sessions (and their cache entries) and accounts.
-awaitable<void> delete_user_everywhere(UserStore& users, SessionStore& sessions, std::string user_id);
+awaitable<void> delete_user_everywhere(UserStore& users, SessionStore& sessions, std::string user_id,
+                                       const UserChangedHooks* user_changed);
 
 // The routes capture `routes` by value; everything it refers to must outlive the router.
 void register_account_routes(AuthRouter& router, AccountRoutes routes);

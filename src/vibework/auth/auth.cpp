@@ -84,8 +84,9 @@ void Auth::register_routes(http::Router& router) {
   AuthRouter routes(router, config_.base_path, {.limiter = &limiter_, .cookies = &cookies_, .cors = &origins_});
   register_session_routes(routes, {sessions_, cookies_, origins_, production_, &cookie_cache_});
   register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, config_, &cookie_cache_, &email_sender_,
-                                   &verifications_});
-  register_email_routes(routes, {users_, sessions_, verifications_, hasher_, cookies_, origins_, config_, email_sender_});
+                                   &verifications_, &user_changed_});
+  register_email_routes(routes,
+                        {users_, sessions_, verifications_, hasher_, cookies_, origins_, config_, email_sender_, &user_changed_});
   routes.not_found_elsewhere();
 }
 

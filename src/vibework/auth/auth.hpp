@@ -64,6 +64,9 @@ class Auth final : public infra::Component {
   awaitable<schema::Session> create_session(std::string user_id) { return create_session(std::move(user_id), NewSession()); }
   // Ends one session by its id; false when there was none.
   awaitable<bool> delete_session(std::string session_id);
+  // `hook` runs after auth's routes change a user (update-user, email changes and verification,
+  // deletion): the application drops what it cached of that user. Register before serving.
+  void on_user_changed(UserChangedHook hook) { user_changed_.push_back(std::move(hook)); }
   // The route guard: 401 UNAUTHORIZED JSON without a session, else the handler with it.
   http::Handler require_session(GuardedHandler handler);
 
@@ -89,6 +92,7 @@ class Auth final : public infra::Component {
   TrustedOrigins origins_;
   CookieCache cookie_cache_;
   RateLimiter limiter_;
+  UserChangedHooks user_changed_;
   std::unique_ptr<infra::PeriodicTask> sweep_;
   std::unique_ptr<infra::PeriodicTask> forget_retry_;  // cache entries an outage kept us from dropping
 };

@@ -65,6 +65,7 @@ awaitable<http::Response> verify_email(const EmailRoutes& r, http::Request& req)
     auto changed = co_await r.users.set_email(user->id, claims.update_to, true);
     if (!changed) co_return fail("USER_NOT_FOUND");
     co_await r.sessions.forget_user(user->id);
+    co_await notify_user_changed(r.user_changed, user->id);
     co_return done(user_json(*changed));
   }
   if (claims.update_to && claims.request_type == "change-email-confirmation") {
@@ -77,6 +78,7 @@ awaitable<http::Response> verify_email(const EmailRoutes& r, http::Request& req)
 
   (void)co_await r.users.set_email(user->id, std::nullopt, true);
   co_await r.sessions.forget_user(user->id);
+  co_await notify_user_changed(r.user_changed, user->id);
   auto res = done(nullptr);
   if (r.config.auto_sign_in_after_verification && !r.cookies.token(req)) {
     const auto options = new_session(req, r.config, true);
@@ -208,6 +210,7 @@ awaitable<http::Response> change_email(const EmailRoutes& r, http::Request& req)
   if (!user.email_verified && r.config.update_email_without_verification) {  // flow (a): at once
     auto changed = co_await r.users.set_email(user.id, new_email, false);
     co_await r.sessions.forget_user(user.id);
+    co_await notify_user_changed(r.user_changed, user.id);
     if (changed && r.sender.enabled()) co_await r.sender.verification(*changed, callback);
     auto res = ok;
     add_cookies(res, r.cookies.issue(caller.who.session.token, !r.cookies.dont_remember(req)));
@@ -241,7 +244,7 @@ awaitable<http::Response> delete_user_callback(const EmailRoutes& r, http::Reque
   }
   const auto owner = co_await r.verifications.consume(delete_account_identifier(token));
   if (!owner || *owner != caller->who.user.id) throw auth_error(http::Status::not_found, "INVALID_TOKEN");
-  co_await delete_user_everywhere(r.users, r.sessions, caller->who.user.id);
+  co_await delete_user_everywhere(r.users, r.sessions, caller->who.user.id, r.user_changed);
   auto res = callback.empty() ? http::json_response(http::Status::ok,
                                                     boost::json::object{{"success", true}, {"message", "User deleted"}})
                               : redirect(callback);

@@ -25,6 +25,7 @@ struct EmailRoutes {
   const TrustedOrigins& origins;
   const Config& config;
   EmailSender& sender;  // off (no mailer): send-verification-email and request-password-reset say so
+  const UserChangedHooks* user_changed = nullptr;  // told when an email or its verification changes
 };
 
 // The identifier of a password-reset row: "reset-password:<token>", as Better-Auth writes it.

@@ -7,6 +7,17 @@
 
 namespace vibework::auth {
 
+awaitable<void> notify_user_changed(const UserChangedHooks* hooks, std::string user_id) {
+  if (hooks == nullptr) co_return;
+  for (const auto& hook : *hooks) {
+    try {
+      co_await hook(user_id);
+    } catch (const std::exception& e) {
+      spdlog::warn("auth: a user-changed hook failed for user {}: {}", user_id, e.what());
+    }
+  }
+}
+
 UserStore::UserStore(mysql::Database& db, Clock clock) : db_(db), tables_(db.config()), clock_(std::move(clock)) {}
 
 awaitable<schema::User> UserStore::create(NewUser fields, std::string password_hash) {

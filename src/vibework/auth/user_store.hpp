@@ -7,6 +7,8 @@
 //   auto user = co_await users.create(std::move(ada), co_await hasher.hash(password));
 //   auto found = co_await users.find_credentials("ada@example.com");   // user + password hash
 #include <atomic>
+#include <functional>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -40,6 +42,13 @@ struct Credentials {
 // (local:<encodeURIComponent(providerId)>), accountId = the user's id.
 inline constexpr std::string_view credential_provider = "credential";
 inline constexpr std::string_view credential_issuer = "local:credential";
+
+// Called after a user's row changed (profile, email, verification, deletion), so caches of users
+// elsewhere in the service (the app's `user:<id>`) drop it.
+using UserChangedHook = std::function<awaitable<void>(std::string user_id)>;
+using UserChangedHooks = std::vector<UserChangedHook>;
+// Runs every hook; a failing one is logged, never thrown (the change itself is done).
+awaitable<void> notify_user_changed(const UserChangedHooks* hooks, std::string user_id);
 
 class UserStore {
  public:
