@@ -237,19 +237,14 @@ awaitable<void> delete_user_everywhere(UserStore& users, SessionStore& sessions,
 }
 
 namespace {
-// Route handlers that take the routes' references by value (they are copied into each lambda).
-using AccountHandler = awaitable<http::Response> (*)(const AccountRoutes&, http::Request&);
-http::Handler bound(const AccountRoutes& r, AccountHandler handler) {
-  return [r, handler](http::Request& req) -> awaitable<http::Response> { co_return co_await handler(r, req); };
-}
 }  // namespace
 
 void register_account_routes(AuthRouter& router, AccountRoutes r) {
-  router.post("/sign-up/email", bound(r, sign_up));
-  router.post("/sign-in/email", bound(r, sign_in));
-  router.post("/update-user", bound(r, update_user));
-  router.post("/change-password", bound(r, change_password));
-  router.post("/delete-user", bound(r, delete_user));
+  router.post("/sign-up/email", bind_route(r, sign_up));
+  router.post("/sign-in/email", bind_route(r, sign_in));
+  router.post("/update-user", bind_route(r, update_user));
+  router.post("/change-password", bind_route(r, change_password));
+  router.post("/delete-user", bind_route(r, delete_user));
 }
 
 }  // namespace vibework::auth

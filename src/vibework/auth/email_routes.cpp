@@ -252,23 +252,19 @@ awaitable<http::Response> delete_user_callback(const EmailRoutes& r, http::Reque
   co_return res;
 }
 
-using EmailHandler = awaitable<http::Response> (*)(const EmailRoutes&, http::Request&);
-http::Handler bound(const EmailRoutes& r, EmailHandler handler) {
-  return [r, handler](http::Request& req) -> awaitable<http::Response> { co_return co_await handler(r, req); };
-}
 }  // namespace
 
 std::string reset_password_identifier(std::string_view token) { return "reset-password:" + std::string(token); }
 std::string delete_account_identifier(std::string_view token) { return "delete-account-" + std::string(token); }
 
 void register_email_routes(AuthRouter& router, EmailRoutes r) {
-  router.get("/verify-email", bound(r, verify_email));
-  router.get("/reset-password/:token", bound(r, reset_password_link));
-  router.post("/reset-password", bound(r, reset_password));
-  router.post("/send-verification-email", bound(r, send_verification_email));
-  router.post("/request-password-reset", bound(r, request_password_reset));
-  router.post("/change-email", bound(r, change_email));
-  router.get("/delete-user/callback", bound(r, delete_user_callback));
+  router.get("/verify-email", bind_route(r, verify_email));
+  router.get("/reset-password/:token", bind_route(r, reset_password_link));
+  router.post("/reset-password", bind_route(r, reset_password));
+  router.post("/send-verification-email", bind_route(r, send_verification_email));
+  router.post("/request-password-reset", bind_route(r, request_password_reset));
+  router.post("/change-email", bind_route(r, change_email));
+  router.get("/delete-user/callback", bind_route(r, delete_user_callback));
 }
 
 }  // namespace vibework::auth

@@ -54,6 +54,13 @@ class AuthRouter {
   AuthRouterOptions options_;
 };
 
+// A route of a group whose handlers are `(const Routes&, Request&)` functions: the group's
+// references are copied into the handler (they must outlive the router).
+template <typename Routes>
+http::Handler bind_route(const Routes& r, awaitable<http::Response> (*handler)(const Routes&, http::Request&)) {
+  return [r, handler](http::Request& req) -> awaitable<http::Response> { co_return co_await handler(r, req); };
+}
+
 // Better-Auth's 404: no body at all.
 http::Response empty_not_found();
 

@@ -30,12 +30,7 @@ for tool in node npm curl mysql flock; do
   command -v "$tool" >/dev/null || { say "$tool is missing; run scripts/bootstrap"; exit 1; }
 done
 
-# The lead rebuilds the binary now and then: give a rebuild in progress a minute to finish.
-deadline=$((SECONDS + 60))
-until [ -x "$binary" ]; do
-  [ $SECONDS -lt $deadline ] || { say "$binary does not exist (build the vibework target)"; exit 1; }
-  sleep 1
-done
+[ -x "$binary" ] || { say "$binary does not exist (build the vibework target)"; exit 1; }
 
 # --- dependencies: npm ci when node_modules is missing or older than the lockfile ----------
 (

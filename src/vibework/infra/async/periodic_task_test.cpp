@@ -26,6 +26,13 @@ void run_until(asio::io_context& ctx, Done done) {
   ASSERT_TRUE(done());
 }
 
+// Stops the task and runs `ctx` until stop() has returned.
+void stop_now(asio::io_context& ctx, PeriodicTask& task) {
+  bool stopped = false;
+  asio::co_spawn(ctx, task.stop(), [&](std::exception_ptr) { stopped = true; });
+  run_until(ctx, [&] { return stopped; });
+}
+
 TEST(PeriodicTask, RunsAgainAndAgainAndSurvivesAFailingRun) {
   asio::io_context ctx;
   int calls = 0;
@@ -82,9 +89,7 @@ TEST(PeriodicTask, WakeRunsAtOnceInsteadOfAtTheInterval) {
   run_until(ctx, [&] { return task.runs() == 2; });
   for (int i = 0; i < 10; ++i) ctx.poll();
   EXPECT_EQ(calls, 2);
-  bool stopped = false;
-  asio::co_spawn(ctx, task.stop(), [&](std::exception_ptr) { stopped = true; });
-  run_until(ctx, [&] { return stopped; });
+  stop_now(ctx, task);
 }
 
 TEST(PeriodicTask, WakeDuringARunRunsOnceMoreRightAfter) {
@@ -101,17 +106,13 @@ TEST(PeriodicTask, WakeDuringARunRunsOnceMoreRightAfter) {
   run_until(ctx, [&] { return task.runs() == 2; });
   for (int i = 0; i < 10; ++i) ctx.poll();
   EXPECT_EQ(calls, 2);
-  bool stopped = false;
-  asio::co_spawn(ctx, task.stop(), [&](std::exception_ptr) { stopped = true; });
-  run_until(ctx, [&] { return stopped; });
+  stop_now(ctx, task);
 }
 
 TEST(PeriodicTask, StopBeforeStartIsFine) {
   asio::io_context ctx;
   PeriodicTask task(ctx.get_executor(), 1h, "test task", []() -> awaitable<void> { co_return; });
-  bool stopped = false;
-  asio::co_spawn(ctx, task.stop(), [&](std::exception_ptr) { stopped = true; });
-  run_until(ctx, [&] { return stopped; });
+  stop_now(ctx, task);
 }
 
 }  // namespace
