@@ -1,10 +1,9 @@
 #include "vibework/infra/health.hpp"
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/json/value.hpp>
 #include <boost/json/object.hpp>
 
+#include "vibework/infra/async/gather.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/timeout.hpp"
 
@@ -64,18 +63,6 @@ std::vector<std::string> Readiness::names() const {
   return out;
 }
 
-namespace {
-// Shared by the parallel checks of one report; lives until the last one ends.
-struct Gather {
-  Gather(const asio::any_io_executor& ex, std::vector<HealthCheck> checks)
-      : done(ex), checks(std::move(checks)), results(this->checks.size()), remaining(this->checks.size()) {}
-  asio::steady_timer done;
-  std::vector<HealthCheck> checks;
-  std::vector<HealthStatus> results;
-  std::size_t remaining;
-};
-}  // namespace
-
 awaitable<ReadinessReport> Readiness::report() const {
   ReadinessReport report;
   report.shutting_down = shutting_down();
@@ -89,35 +76,18 @@ awaitable<ReadinessReport> Readiness::report() const {
     co_return report;
   }
 
-  auto ex = co_await asio::this_coro::executor;
-  auto gather = std::make_shared<Gather>(ex, std::move(checks));
-  gather->done.expires_at(Clock::time_point::max());
-  for (std::size_t i = 0; i < gather->checks.size(); ++i) {
-    asio::co_spawn(
-        ex,
-        [gather, i, timeout = timeout_]() -> awaitable<void> {
-          gather->results[i] = co_await run_check(gather->checks[i].probe, timeout, gather->checks[i].name);
-          if (--gather->remaining == 0) gather->done.expires_at(Clock::time_point::min());
-        },
-        asio::detached);
-  }
-  if (gather->remaining > 0) {
-    boost::system::error_code ec;
-    // Every check is bounded by the timeout, so this wait is bounded too.
-    while (gather->remaining > 0) {
-      co_await gather->done.async_wait(asio::redirect_error(use_awaitable, ec));
-      if (ec == asio::error::operation_aborted && gather->remaining > 0 &&
-          gather->done.expiry() != Clock::time_point::min()) {
-        throw boost::system::system_error(ec);  // the caller was cancelled
-      }
-    }
-  }
-  for (std::size_t i = 0; i < gather->checks.size(); ++i) {
-    const auto& c = gather->checks[i];
-    const bool passed = gather->results[i].is_ok();
+  // In parallel; every check is bounded by the timeout, so the whole report is too.
+  std::vector<HealthStatus> results(checks.size());
+  auto check = [&](std::size_t i) -> awaitable<void> {
+    results[i] = co_await run_check(checks[i].probe, timeout_, checks[i].name);
+  };
+  co_await gather(checks.size(), std::move(check));
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    const auto& c = checks[i];
+    const bool passed = results[i].is_ok();
     if (c.critical) report.ok = report.ok && passed;
     if (!c.critical && !passed) report.degraded = true;
-    report.checks.push_back({c.name, c.address, c.hint, gather->results[i], c.critical});
+    report.checks.push_back({c.name, c.address, c.hint, results[i], c.critical});
   }
   co_return report;
 }

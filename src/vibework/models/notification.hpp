@@ -1,11 +1,16 @@
 #pragma once
 // Notification: a message for one user, stored in MongoDB's "notifications" collection.
-// Wire form (what Mongoose stored): {_id, userId, type: "email"|"push"|"in_app", title,
-// message, read, data?, createdAt, updatedAt}.
+// Wire form: {_id, userId, type: "info"|"success"|"warning"|"error"|"system", title, message,
+// read, readAt?, data?, deliveredAt?, outbox?, createdAt, updatedAt}.
+//
+// `outbox` is the transactional outbox of the notification.created event: written in the same
+// insert as the notification (FerretDB has no multi-document transactions, so the event rides in
+// the document), removed by the relay once Pub/Sub has acknowledged it.
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
 #include <boost/json/value.hpp>
 
@@ -14,17 +19,30 @@
 
 namespace vibework::models {
 
-enum class NotificationType { email, push, in_app };
-BOOST_DESCRIBE_ENUM(NotificationType, email, push, in_app)
+enum class NotificationType { info, success, warning, error, system };
+BOOST_DESCRIBE_ENUM(NotificationType, info, success, warning, error, system)
+
+// The not-yet-relayed event of a notification. A relay claims it by setting the lease (owner and
+// expiry); an expired lease is free to claim again, so a relay that died loses nothing.
+struct PendingEvent {
+  std::string id;                                  // the event's stable id (vibework-id attribute)
+  std::optional<std::string> lease_owner;          // leaseOwner: the relay pass that claimed it
+  std::optional<mongodb::TimePoint> lease_until;   // leaseUntil: the claim's expiry
+  bool operator==(const PendingEvent&) const = default;
+};
+BOOST_DESCRIBE_STRUCT(PendingEvent, (), (id, lease_owner, lease_until))
 
 VIBEWORK_MONGODB_DOCUMENT(NotificationDocument,
     (mongodb::ObjectId, id),                         // _id; create() fills it in
     (std::string, user_id),                          // userId
-    (NotificationType, type, NotificationType::in_app),
+    (NotificationType, type, NotificationType::info),
     (std::string, title),
     (std::string, message),
     (bool, read),
-    (std::optional<boost::json::value>, data),       // free-form; absent when not set
+    (std::optional<mongodb::TimePoint>, read_at),    // readAt: when it was marked read
+    (std::optional<boost::json::value>, data),       // free-form object; absent when not set
+    (std::optional<mongodb::TimePoint>, delivered_at),  // deliveredAt: set once by the worker
+    (std::optional<PendingEvent>, outbox),           // the notification.created event until relayed
     (mongodb::TimePoint, created_at),                // createdAt, set by create()
     (mongodb::TimePoint, updated_at))                // updatedAt, set by create() and every update
 
@@ -35,7 +53,8 @@ struct Notification : mongodb::Model<Notification, NotificationDocument> {
   static constexpr std::string_view collection_name = "notifications";
   static constexpr bool timestamps = true;
 
-  // {userId: 1, read: 1, createdAt: -1}: a user's unread notifications, newest first.
+  // A user's notifications newest first (the list and its cursor), the unread ones (filter and
+  // count), and the outbox entries the relay looks for.
   static std::vector<mongodb::IndexSpec> indexes();
 };
 

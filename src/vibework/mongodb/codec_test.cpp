@@ -116,9 +116,9 @@ TEST(Codec, RoundTripsEveryType) {
 TEST(Codec, NotificationUsesTheOriginalFieldNames) {
   models::NotificationDocument n;
   n.user_id = "u1";
-  n.type = models::NotificationType::in_app;
+  n.type = models::NotificationType::info;
   const std::string json = encode(n).to_json();
-  for (const char* key : {"\"_id\"", "\"userId\"", "\"type\" : \"in_app\"", "\"title\"", "\"message\"", "\"read\" : false",
+  for (const char* key : {"\"_id\"", "\"userId\"", "\"type\" : \"info\"", "\"title\"", "\"message\"", "\"read\" : false",
                           "\"createdAt\"", "\"updatedAt\""}) {
     EXPECT_THAT(json, HasSubstr(key));
   }
@@ -176,7 +176,7 @@ TEST(Codec, UnknownEnumValueIsNamed) {
           "read": false, "createdAt": {"$date": 0}, "updatedAt": {"$date": 0}})");
   EXPECT_EQ(e.field(), "type");
   EXPECT_THAT(e.what(), HasSubstr("unknown value 'sms'"));
-  EXPECT_THAT(e.what(), HasSubstr("email|push|in_app"));
+  EXPECT_THAT(e.what(), HasSubstr("info|success|warning|error|system"));
 }
 
 TEST(Codec, IntegersAcceptWholeDoublesFromJavaScript) {
@@ -208,13 +208,13 @@ TEST(JsonForm, UsesWireNamesAndTextForms) {
   models::NotificationDocument n;
   n.id = ObjectId::from_string("65a1f0c2e4b0a1b2c3d4e5f6");
   n.user_id = "u1";
-  n.type = models::NotificationType::in_app;
+  n.type = models::NotificationType::info;
   n.title = "Hi";
   n.created_at = TimePoint(std::chrono::milliseconds(1'764'388'960'123));
   const auto json = boost::json::serialize(to_json(n));
   EXPECT_THAT(json, HasSubstr(R"("_id":"65a1f0c2e4b0a1b2c3d4e5f6")"));
   EXPECT_THAT(json, HasSubstr(R"("userId":"u1")"));
-  EXPECT_THAT(json, HasSubstr(R"("type":"in_app")"));
+  EXPECT_THAT(json, HasSubstr(R"("type":"info")"));
   EXPECT_THAT(json, HasSubstr(R"("read":false)"));
   EXPECT_THAT(json, HasSubstr(R"("createdAt":"2025-11-29T04:02:40.123Z")"));
   EXPECT_THAT(json, ::testing::Not(HasSubstr("data"))) << "empty optionals are left out";

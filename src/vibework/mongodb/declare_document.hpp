@@ -5,7 +5,7 @@
 //   VIBEWORK_MONGODB_DOCUMENT(NotificationDocument,
 //       (mongodb::ObjectId, id),                              // (type, member [, default value])
 //       (std::string, user_id),
-//       (NotificationType, type, NotificationType::in_app),
+//       (NotificationType, type, NotificationType::info),
 //       (bool, read))
 //
 // expands, at namespace scope, to

@@ -93,7 +93,7 @@ class ModelTest : public ::testing::Test {
   static Notification notifications() { return Notification(db()); }
 
   static NotificationDocument note(std::string user, std::string title, bool read = false,
-                                   NotificationType type = NotificationType::in_app) {
+                                   NotificationType type = NotificationType::info) {
     NotificationDocument n;
     n.user_id = std::move(user);
     n.title = std::move(title);
@@ -152,7 +152,7 @@ TEST_F(ModelTest, CreateReturnsTheStoredDocumentWithIdAndTimestamps) {
 TEST_F(ModelTest, DocumentationExample) {
   run_async([&]() -> awaitable<void> {
     Notification notifications(db());
-    NotificationDocument welcome{.user_id = "user-123", .type = NotificationType::email,
+    NotificationDocument welcome{.user_id = "user-123", .type = NotificationType::warning,
                                  .title = "Welcome", .message = "Welcome to VibeWork"};
     auto n = co_await notifications.create(std::move(welcome));
     EXPECT_FALSE(n.read);
@@ -217,16 +217,16 @@ TEST_F(ModelTest, FindByIdAndDelete) {
 TEST_F(ModelTest, FiltersWithAndOrComparisonAndIn) {
   run_async([&]() -> awaitable<void> {
     auto model = notifications();
-    co_await model.create(note("u1", "a", false, NotificationType::email));
-    co_await model.create(note("u1", "b", true, NotificationType::push));
-    co_await model.create(note("u1", "c", false, NotificationType::in_app));
-    co_await model.create(note("u2", "d", false, NotificationType::email));
+    co_await model.create(note("u1", "a", false, NotificationType::warning));
+    co_await model.create(note("u1", "b", true, NotificationType::success));
+    co_await model.create(note("u1", "c", false, NotificationType::info));
+    co_await model.create(note("u2", "d", false, NotificationType::warning));
 
     auto unread = co_await model.find(Notification::user_id == "u1" && Notification::read == false);
     EXPECT_EQ(unread.size(), 2u);
     auto either = co_await model.find(Notification::user_id == "u2" || Notification::read == true);
     EXPECT_EQ(either.size(), 2u);
-    auto typed = co_await model.find(Notification::type.in(NotificationType::email, NotificationType::push));
+    auto typed = co_await model.find(Notification::type.in(NotificationType::warning, NotificationType::success));
     EXPECT_EQ(typed.size(), 3u);
     auto not_u1 = co_await model.find(Notification::user_id != "u1");
     EXPECT_EQ(not_u1.size(), 1u);
@@ -308,7 +308,7 @@ TEST_F(ModelTest, MalformedStoredDocumentGivesANamedError) {
   run_async([&]() -> awaitable<void> {
     // Inserted by hand, as another program might: read is a string, title is missing.
     auto raw = Document::from_json(
-        R"({"_id": {"$oid": "65a1f0c2e4b0a1b2c3d4e5f6"}, "userId": "u-bad", "type": "email", "message": "m",
+        R"({"_id": {"$oid": "65a1f0c2e4b0a1b2c3d4e5f6"}, "userId": "u-bad", "type": "warning", "message": "m",
             "read": "no", "createdAt": {"$date": 0}, "updatedAt": {"$date": 0}})");
     co_await db().collection("notifications").insert_one(raw);
     auto model = notifications();

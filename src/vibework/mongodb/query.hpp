@@ -2,7 +2,7 @@
 // Typed filters, updates and sort keys, built from a model's fields:
 //
 //   Notification::user_id == "u1" && Notification::read == false
-//   Notification::type.in({NotificationType::email, NotificationType::push})
+//   Notification::type.in({NotificationType::warning, NotificationType::success})
 //   set(Notification::read, true).set(Notification::title, "Seen")
 //   FindOptions{.sort = {Notification::created_at.desc()}, .limit = 20}
 //

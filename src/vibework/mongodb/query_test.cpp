@@ -37,7 +37,7 @@ TEST(Field, DeclaredInOneListWithDefaults) {
   EXPECT_EQ(wire_names<Gadget>(), (std::vector<std::string>{"serialNo", "weightGrams", "note"}));
   EXPECT_EQ(GadgetFields::weight_grams.name(), "weightGrams");
   static_assert(std::is_same_v<decltype(Notification::type), const Field<&models::NotificationDocument::type>>);
-  EXPECT_EQ(models::NotificationDocument{}.type, NotificationType::in_app);
+  EXPECT_EQ(models::NotificationDocument{}.type, NotificationType::info);
   EXPECT_EQ(json((GadgetFields::weight_grams > 100).bson()), json(R"({"weightGrams": {"$gt": 100}})"));
 }
 
@@ -48,18 +48,18 @@ TEST(Filter, ComparisonsAndConjunction) {
 
 TEST(Filter, AndOrFlattenAndNest) {
   const Filter f = (Notification::title == "a" && Notification::title != "b" && Notification::read == true) ||
-                   Notification::type == NotificationType::push || Notification::read == false;
+                   Notification::type == NotificationType::success || Notification::read == false;
   EXPECT_EQ(json(f.bson()),
             json(R"({"$or": [{"$and": [{"title": "a"}, {"title": {"$ne": "b"}}, {"read": true}]},
-                             {"type": "push"}, {"read": false}]})"));
+                             {"type": "success"}, {"read": false}]})"));
 }
 
 TEST(Filter, RangeInExistsAndNot) {
   const auto t = TimePoint(std::chrono::milliseconds(1000));
   EXPECT_EQ(json((Notification::created_at >= t).bson()), json(R"({"createdAt": {"$gte": {"$date": 1000}}})"));
   EXPECT_EQ(json((Notification::created_at < t).bson()), json(R"({"createdAt": {"$lt": {"$date": 1000}}})"));
-  EXPECT_EQ(json(Notification::type.in({NotificationType::email, NotificationType::in_app}).bson()),
-            json(R"({"type": {"$in": ["email", "in_app"]}})"));
+  EXPECT_EQ(json(Notification::type.in({NotificationType::warning, NotificationType::info}).bson()),
+            json(R"({"type": {"$in": ["warning", "info"]}})"));
   EXPECT_EQ(json(Notification::data.exists(false).bson()), json(R"({"data": {"$exists": false}})"));
   EXPECT_EQ(json((!(Notification::read == true)).bson()), json(R"({"$nor": [{"read": true}]})"));
 }
@@ -110,9 +110,10 @@ TEST(Sort, AndProjection) {
 
 TEST(IndexSpec, NameAndOptions) {
   const auto specs = Notification::indexes();
-  ASSERT_EQ(specs.size(), 1u);
-  EXPECT_EQ(specs[0].effective_name(), "userId_1_read_1_createdAt_-1");
-  EXPECT_EQ(json(specs[0].to_bson()),
+  ASSERT_EQ(specs.size(), 3u);
+  EXPECT_EQ(specs[0].effective_name(), "userId_1_createdAt_-1__id_-1");
+  EXPECT_EQ(specs[1].effective_name(), "userId_1_read_1_createdAt_-1");
+  EXPECT_EQ(json(specs[1].to_bson()),
             json(R"({"key": {"userId": 1, "read": 1, "createdAt": -1}, "name": "userId_1_read_1_createdAt_-1"})"));
   const IndexSpec ttl{.keys = {Notification::created_at.asc()}, .name = "expire", .unique = true,
                       .expire_after = std::chrono::seconds(60)};
