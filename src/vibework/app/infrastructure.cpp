@@ -1,5 +1,7 @@
 #include "vibework/app/infrastructure.hpp"
 
+#include "vibework/app/events/outbox_relay.hpp"
+#include "vibework/app/notifications/notification_outbox.hpp"
 #include "vibework/app/pubsub_resources.hpp"
 #include "vibework/auth/auth.hpp"
 #include "vibework/mail/mailer.hpp"
@@ -8,14 +10,18 @@
 #include "vibework/mysql/database.hpp"
 #include "vibework/pubsub/client.hpp"
 #include "vibework/redis/client.hpp"
+#include "vibework/infra/runtime.hpp"
 
 namespace vibework::app {
+
+Infrastructure::Infrastructure(infra::Readiness& readiness) : lifecycle(readiness) {}
+Infrastructure::~Infrastructure() = default;
 
 std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, infra::Runtime& runtime,
                                                      infra::Readiness& readiness) {
   auto infra = std::make_unique<Infrastructure>(readiness);
   auto& lifecycle = infra->lifecycle;
-  // Start order matters: MySQL, MongoDB, Redis, Pub/Sub, mail, auth.
+  // Start order matters: MySQL, MongoDB, Redis, Pub/Sub, mail, auth, relay.
   infra->mysql = lifecycle.add(std::make_shared<mysql::Database>(config.get<mysql::Config>()));
   infra->mongodb = lifecycle.add(std::make_shared<mongodb::Database>(config.get<mongodb::Config>(), runtime));
   infra->mongodb->declare<models::Notification>();  // its indexes are ensured at start
@@ -25,6 +31,11 @@ std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, in
   infra->mail = lifecycle.add(std::make_shared<mail::Mailer>(config.get<mail::Config>(), *infra->mysql, runtime));
   infra->auth = lifecycle.add(std::make_shared<auth::Auth>(config.get<auth::Config>(), config.production(), *infra->mysql,
                                                            infra->redis.get(), infra->mail.get()));
+  // After Pub/Sub, so it stops first: its last pass still has a publisher to flush into.
+  infra->relay = lifecycle.add(std::make_shared<events::OutboxRelay>(infra->pubsub->publisher(),
+                                                                     runtime.next_io_context().get_executor()));
+  infra->notification_outbox = std::make_unique<notifications::NotificationOutbox>(*infra->mongodb);
+  infra->relay->add_store(*infra->notification_outbox);
   return infra;
 }
 

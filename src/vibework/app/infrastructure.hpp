@@ -1,6 +1,6 @@
 #pragma once
 // The one place that wires the layer: which components exist, in which start order, and how
-// they find each other. Start: MySQL -> MongoDB -> Redis -> Pub/Sub -> mail -> auth (HTTP comes last,
+// they find each other. Start: MySQL -> MongoDB -> Redis -> Pub/Sub -> mail -> auth -> outbox relay (HTTP comes last,
 // started by `serve`). Stop: reverse.
 #include <memory>
 
@@ -29,11 +29,18 @@ class Mailer;
 namespace vibework::auth {
 class Auth;
 }
+namespace vibework::app::events {
+class OutboxRelay;
+}
+namespace vibework::app::notifications {
+class NotificationOutbox;
+}
 
 namespace vibework::app {
 
 struct Infrastructure {
-  explicit Infrastructure(infra::Readiness& readiness) : lifecycle(readiness) {}
+  explicit Infrastructure(infra::Readiness& readiness);
+  ~Infrastructure();
   // One member per part, in start order.
   std::shared_ptr<mysql::Database> mysql;      // users, sessions, accounts (schema::AuthSchema)
   std::shared_ptr<mongodb::Database> mongodb;  // notifications (models::Notification)
@@ -41,6 +48,8 @@ struct Infrastructure {
   std::shared_ptr<pubsub::Client> pubsub;      // publisher(), subscribe(), rest()
   std::shared_ptr<mail::Mailer> mail;          // the outbox and its SMTP sender (Mailpit in development)
   std::shared_ptr<auth::Auth> auth;            // Better-Auth's routes, sessions, users (MySQL + Redis)
+  std::shared_ptr<events::OutboxRelay> relay;  // the outboxes below -> Pub/Sub
+  std::unique_ptr<notifications::NotificationOutbox> notification_outbox;  // notification.created (MongoDB)
   infra::Lifecycle lifecycle;
 };
 

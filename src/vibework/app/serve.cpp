@@ -10,6 +10,7 @@
 
 #include "vibework/app/commands.hpp"
 #include "vibework/app/descriptor_budget.hpp"
+#include "vibework/app/events/outbox_relay.hpp"
 #include "vibework/app/infrastructure.hpp"
 #include "vibework/app/routes.hpp"
 #include "vibework/http/server.hpp"
@@ -49,7 +50,10 @@ int run_serve(const AppConfig& config) {
   redis::Cache user_cache(*infrastructure->redis);
   users::UserService users(infrastructure->auth->users(), user_cache);
   infrastructure->auth->on_user_changed([&users](std::string user_id) { return users.forget(std::move(user_id)); });
-  AppContext context{config, readiness, *infrastructure, infrastructure->auth.get(), &users};
+  // The notifications service: each create wakes the relay, so its event goes out at once.
+  notifications::NotificationService notifications(*infrastructure->mongodb,
+                                                   [relay = infrastructure->relay] { relay->wake(); });
+  AppContext context{config, readiness, *infrastructure, infrastructure->auth.get(), &users, &notifications};
   register_routes(router, context);
   // Last to start, first to stop.
   auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router));

@@ -2,14 +2,13 @@
 
 #include <random>
 
-#include <unistd.h>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "vibework/infra/async/backoff.hpp"
 #include "vibework/infra/async/periodic_task.hpp"
 #include "vibework/infra/errors.hpp"
+#include "vibework/infra/instance_tag.hpp"
 #include "vibework/infra/lifecycle.hpp"
 
 namespace vibework::mail {
@@ -22,18 +21,6 @@ double unit_random() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(random);
 }
 
-// Unique per process and start, short enough for locked_by (64 ASCII characters with a claim number).
-std::string instance_tag() {
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  std::string h(host);
-  if (h.size() > 32) h.resize(32);
-  for (auto& c : h) {
-    if (static_cast<unsigned char>(c) > 0x7e || c < 0x21) c = '_';
-  }
-  std::random_device random;
-  return fmt::format("{}:{}:{:08x}", h, ::getpid(), random());
-}
 }  // namespace
 
 Mailer::Mailer(Config config, mysql::Database& db, infra::Runtime& runtime)
@@ -42,7 +29,7 @@ Mailer::Mailer(Config config, mysql::Database& db, infra::Runtime& runtime)
       smtp_(config_, runtime.blocking()),
       templates_(config_),
       outbox_(db, [this] { wake(); }),
-      instance_(instance_tag()) {}
+      instance_(infra::instance_tag()) {}
 
 Mailer::~Mailer() = default;
 

@@ -131,11 +131,13 @@ class Model : public detail::FieldsOf<Doc> {
   }
 
   // Deletes the document with this id and returns it; nullopt when there was none.
-  awaitable<std::optional<Doc>> find_by_id_and_delete(ObjectId id) {
-    co_return decode_one(co_await collection_.find_one_and_delete(id_filter(id).bson()));
-  }
+  awaitable<std::optional<Doc>> find_by_id_and_delete(ObjectId id) { return find_one_and_delete(id_filter(id)); }
   awaitable<std::optional<Doc>> find_by_id_and_delete(std::string_view id) {
     return find_by_id_and_delete(ObjectId::from_string(id));
+  }
+  // Deletes the first document matching `filter` and returns it; nullopt when none matched.
+  awaitable<std::optional<Doc>> find_one_and_delete(Filter filter) {
+    co_return decode_one(co_await collection_.find_one_and_delete(filter.bson()));
   }
 
   awaitable<UpdateResult> update_many(Filter filter, Update update) {

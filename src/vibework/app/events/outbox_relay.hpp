@@ -1,0 +1,72 @@
+#pragma once
+// OutboxRelay: publishes what the outboxes (outbox_store.hpp) hold to Pub/Sub, so a change and
+// its event are never separated: the HTTP request only writes, the relay publishes later.
+//
+//   auto relay = lifecycle.add(std::make_shared<events::OutboxRelay>(pubsub->publisher(), executor));
+//   relay->add_store(notification_outbox);  // before start
+//   ...
+//   relay->wake();                          // after a write: publish now, not at the next poll
+//
+// A pass claims a batch from each store (a lease, so several instances share the work without
+// double-publishing), publishes the batch concurrently (the Publisher packs it into few
+// requests), marks what Pub/Sub acknowledged and releases the rest. A failed pass backs off
+// (retry_initial .. retry_max, jittered); nothing is dropped, so a Pub/Sub outage only delays
+// events. Published rows are pruned now and then. stop() runs one last bounded pass, so what
+// was written just before a shutdown goes out with it; what remains waits for the next start.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "vibework/app/events/outbox_store.hpp"
+#include "vibework/infra/component.hpp"
+
+namespace vibework::pubsub {
+class Publisher;
+}
+
+namespace vibework::app::events {
+
+struct RelayOptions {
+  std::size_t batch_max = 500;                    // events per claim
+  std::chrono::milliseconds lease{30'000};        // a claim's lifetime; longer than a publish takes
+  std::chrono::milliseconds poll_interval{1'000}; // another instance's writes are seen this late at most
+  std::chrono::milliseconds retry_initial{500};   // backoff after a failed pass ...
+  std::chrono::milliseconds retry_max{30'000};    // ... up to this
+  std::chrono::milliseconds final_pass_timeout{5'000};  // stop()'s last pass
+  std::chrono::seconds retain_published{3'600};   // published rows kept this long (for inspection)
+  std::chrono::milliseconds prune_interval{600'000};
+};
+
+struct RelayStats {
+  std::uint64_t published = 0;  // events acknowledged by Pub/Sub
+  std::uint64_t failed = 0;     // publish attempts that failed (the event stays pending)
+  std::uint64_t passes = 0;
+};
+
+class OutboxRelay final : public infra::Component {
+ public:
+  OutboxRelay(pubsub::Publisher& publisher, asio::any_io_executor executor, RelayOptions options = {});
+  ~OutboxRelay() override;
+
+  void add_store(OutboxStore& store);  // before start()
+
+  std::string_view name() const override { return "outbox-relay"; }
+  awaitable<void> start() override;
+  awaitable<void> stop() override;
+
+  // An event was just written: run a pass now. Thread-safe, cheap, coalesces.
+  void wake() noexcept;
+
+  RelayStats stats() const noexcept;
+  // Every store's backlog, summed (pending) and the oldest (for tests, doctor and metrics).
+  awaitable<OutboxBacklog> backlog();
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace vibework::app::events

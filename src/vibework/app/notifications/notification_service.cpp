@@ -1,0 +1,115 @@
+#include "vibework/app/notifications/notification_service.hpp"
+
+#include <charconv>
+
+#include "vibework/auth/signed_cookie.hpp"
+
+namespace vibework::app::notifications {
+
+using models::Notification;
+
+namespace {
+// The owner's document with this id; an id that is not an ObjectId matches nothing.
+std::optional<mongodb::Filter> owned(const std::string& user_id, std::string_view id) {
+  auto object_id = mongodb::ObjectId::parse(id);
+  if (!object_id) return std::nullopt;
+  return Notification::id == *object_id && Notification::user_id == user_id;
+}
+}  // namespace
+
+std::string Cursor::encode() const {
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(created_at.time_since_epoch()).count();
+  return auth::base64url(std::to_string(millis) + "." + id.to_string());
+}
+
+std::optional<Cursor> Cursor::decode(std::string_view text) {
+  auto raw = auth::base64url_decode(text);
+  if (!raw) return std::nullopt;
+  const auto dot = raw->find('.');
+  if (dot == std::string::npos) return std::nullopt;
+  std::int64_t millis = 0;
+  const char* begin = raw->data();
+  const auto [end, ec] = std::from_chars(begin, begin + dot, millis);
+  if (ec != std::errc() || end != begin + dot || millis < 0) return std::nullopt;
+  auto id = mongodb::ObjectId::parse(std::string_view(*raw).substr(dot + 1));
+  if (!id) return std::nullopt;
+  return Cursor{mongodb::TimePoint(std::chrono::milliseconds(millis)), *id};
+}
+
+NotificationService::NotificationService(mongodb::Database& db, std::function<void()> on_event_written)
+    : model_(db), on_event_written_(std::move(on_event_written)) {}
+
+awaitable<NotificationDocument> NotificationService::create(std::string user_id, NewNotification n) {
+  NotificationDocument doc;
+  doc.id = mongodb::ObjectId::generate();
+  doc.user_id = std::move(user_id);
+  doc.type = n.type;
+  doc.title = std::move(n.title);
+  doc.message = std::move(n.message);
+  if (n.data) doc.data = boost::json::value(std::move(*n.data));
+  // The event is part of the same insert: the notification never exists without it.
+  doc.outbox = models::PendingEvent{.id = "notification.created:" + doc.id.to_string()};
+  auto created = co_await model_.create(std::move(doc));
+  if (on_event_written_) on_event_written_();
+  co_return created;
+}
+
+awaitable<NotificationPage> NotificationService::list(std::string user_id, ListQuery query) {
+  auto filter = Notification::user_id == user_id;
+  if (query.unread_only) filter = std::move(filter) && Notification::read == false;
+  if (query.after) {
+    auto older = Notification::created_at < query.after->created_at ||
+                 (Notification::created_at == query.after->created_at && Notification::id < query.after->id);
+    filter = std::move(filter) && std::move(older);
+  }
+  mongodb::FindOptions options{.sort = {Notification::created_at.desc(), Notification::id.desc()},
+                               .limit = static_cast<std::int64_t>(query.limit + 1)};  // one more: is there a next page?
+  auto found = co_await model_.find(std::move(filter), std::move(options));
+  NotificationPage page;
+  if (found.size() > query.limit) {
+    found.resize(query.limit);
+    page.next = Cursor{found.back().created_at, found.back().id};
+  }
+  page.notifications = std::move(found);
+  co_return page;
+}
+
+awaitable<std::optional<NotificationDocument>> NotificationService::get(std::string user_id, std::string_view id) {
+  auto filter = owned(user_id, id);
+  if (!filter) co_return std::nullopt;
+  co_return co_await model_.find_one(std::move(*filter));
+}
+
+awaitable<std::optional<NotificationDocument>> NotificationService::mark_read(std::string user_id, std::string_view id) {
+  auto filter = owned(user_id, id);
+  if (!filter) co_return std::nullopt;
+  auto update = mongodb::set(Notification::read, true);
+  update.set(Notification::read_at, std::optional<mongodb::TimePoint>(mongodb::detail::now_millis()));
+  auto unread = std::move(*filter) && Notification::read == false;
+  const mongodb::UpdateOptions return_new{.return_new = true};
+  auto changed = co_await model_.find_one_and_update(std::move(unread), std::move(update), return_new);
+  if (changed) co_return changed;
+  co_return co_await get(std::move(user_id), id);  // already read (keeps its readAt), or not there
+}
+
+awaitable<bool> NotificationService::remove(std::string user_id, std::string_view id) {
+  auto filter = owned(user_id, id);
+  if (!filter) co_return false;
+  auto removed = co_await model_.find_one_and_delete(std::move(*filter));
+  co_return removed.has_value();
+}
+
+awaitable<std::int64_t> NotificationService::mark_all_read(std::string user_id) {
+  auto update = mongodb::set(Notification::read, true);
+  update.set(Notification::read_at, std::optional<mongodb::TimePoint>(mongodb::detail::now_millis()));
+  auto unread = Notification::user_id == user_id && Notification::read == false;
+  auto result = co_await model_.update_many(std::move(unread), std::move(update));
+  co_return result.modified;
+}
+
+awaitable<std::int64_t> NotificationService::unread_count(std::string user_id) {
+  auto unread = Notification::user_id == user_id && Notification::read == false;
+  co_return co_await model_.count(std::move(unread));
+}
+
+}  // namespace vibework::app::notifications
