@@ -43,6 +43,8 @@ VIBEWORK_MONGODB_DOCUMENT(NotificationDocument,
     (std::optional<boost::json::value>, data),       // free-form object; absent when not set
     (std::optional<mongodb::TimePoint>, delivered_at),  // deliveredAt: set once by the worker
     (std::optional<PendingEvent>, outbox),           // the notification.created event until relayed
+    (std::optional<bool>, event_pending),            // eventPending: true while `outbox` is there (indexed:
+                                                     // FerretDB indexes and pushes down top-level equality only)
     (mongodb::TimePoint, created_at),                // createdAt, set by create()
     (mongodb::TimePoint, updated_at))                // updatedAt, set by create() and every update
 

@@ -108,19 +108,21 @@ awaitable<void> Database::ensure_indexes() {
     declared = declared_;
   }
   for (const auto& entry : declared) {
-    std::vector<Document> specs;
-    for (const auto& index : entry.indexes) specs.push_back(index.to_bson());
-    if (specs.empty()) continue;
-    std::string names;
-    for (const auto& index : entry.indexes) names += (names.empty() ? "" : ", ") + index.effective_name();
-    const std::string where = "cannot create indexes [" + names + "] on collection '" + entry.collection + "': ";
-    try {
-      co_await collection(entry.collection).create_indexes(std::move(specs));
-    } catch (const infra::ConflictError& e) {
-      throw infra::ConflictError("mongodb", where + e.message(), e.hint());
-    } catch (const infra::QueryError& e) {
-      throw infra::QueryError("mongodb", where + e.message(),
-                       "the server rejected an index option; FerretDB lacks some (see docs/mongodb.md)");
+    // One createIndexes per index: FerretDB 1.24 panics (drops the connection) when a single
+    // command lists several indexes and some of them exist already.
+    for (const auto& index : entry.indexes) {
+      const std::string where =
+          "cannot create index " + index.effective_name() + " on collection '" + entry.collection + "': ";
+      std::vector<Document> specs;
+      specs.push_back(index.to_bson());
+      try {
+        co_await collection(entry.collection).create_indexes(std::move(specs));
+      } catch (const infra::ConflictError& e) {
+        throw infra::ConflictError("mongodb", where + e.message(), e.hint());
+      } catch (const infra::QueryError& e) {
+        throw infra::QueryError("mongodb", where + e.message(),
+                                "the server rejected an index option; FerretDB lacks some (see docs/mongodb.md)");
+      }
     }
     spdlog::debug("mongodb: indexes ensured on {}", entry.collection);
   }

@@ -112,6 +112,7 @@ TEST(IndexSpec, NameAndOptions) {
   const auto specs = Notification::indexes();
   ASSERT_EQ(specs.size(), 3u);
   EXPECT_EQ(specs[0].effective_name(), "userId_1_createdAt_-1__id_-1");
+  EXPECT_EQ(specs[2].effective_name(), "eventPending_1_createdAt_1");
   EXPECT_EQ(specs[1].effective_name(), "userId_1_read_1_createdAt_-1");
   EXPECT_EQ(json(specs[1].to_bson()),
             json(R"({"key": {"userId": 1, "read": 1, "createdAt": -1}, "name": "userId_1_read_1_createdAt_-1"})"));

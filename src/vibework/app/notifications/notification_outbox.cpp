@@ -29,7 +29,7 @@ boost::json::array strings(const std::vector<std::string>& ids) {
 
 // Pending, and either never claimed or its claim has expired.
 boost::json::object claimable(mongodb::TimePoint now) {
-  return {{"outbox", {{"$exists", true}}},
+  return {{"eventPending", true},
           {"$or", boost::json::array{boost::json::object{{"outbox.leaseUntil", {{"$exists", false}}}},
                                      boost::json::object{{"outbox.leaseUntil", {{"$lt", date(now)}}}}}}};
 }
@@ -83,7 +83,7 @@ awaitable<std::vector<events::OutboxEvent>> NotificationOutbox::claim(std::strin
 }
 
 awaitable<void> NotificationOutbox::mark_published(std::string owner, std::vector<std::string> ids) {
-  boost::json::object unset{{"$unset", {{"outbox", ""}}}};
+  boost::json::object unset{{"$unset", {{"outbox", ""}, {"eventPending", ""}}}};
   (void)co_await model_.collection().update_many(json_doc(claimed_by(owner, ids)), json_doc(unset));
 }
 
@@ -93,7 +93,7 @@ awaitable<void> NotificationOutbox::release(std::string owner, std::vector<std::
 }
 
 awaitable<events::OutboxBacklog> NotificationOutbox::backlog() {
-  auto pending = mongodb::Filter::compare("outbox", "$exists", true);
+  auto pending = Notification::event_pending == true;
   events::OutboxBacklog out;
   out.pending = static_cast<std::size_t>(co_await model_.count(pending));
   if (out.pending > 0) {
