@@ -67,6 +67,10 @@ class Auth final : public infra::Component {
   // `hook` runs after auth's routes change a user (update-user, email changes and verification,
   // deletion): the application drops what it cached of that user. Register before serving.
   void on_user_changed(UserChangedHook hook) { user_changed_.push_back(std::move(hook)); }
+  // `recorder` runs inside the transaction of every user write (sign-up, update-user, email
+  // changes and verification, deletion), e.g. to write a user.* event to an outbox in the same
+  // commit; when it throws the write rolls back. One recorder; set it before serving.
+  void on_user_event(UserEventRecorder recorder) { users_.on_user_event(std::move(recorder)); }
   // The route guard: 401 UNAUTHORIZED JSON without a session, else the handler with it.
   http::Handler require_session(GuardedHandler handler);
 

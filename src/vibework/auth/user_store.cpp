@@ -38,6 +38,7 @@ awaitable<schema::User> UserStore::create(NewUser fields, std::string password_h
   try {
     co_await tx.insert(users).values(user).execute();
     co_await insert_credential_account(tx, user.id, std::move(password_hash), t);
+    if (recorder_) co_await recorder_(tx, UserEventKind::created, user);
   } catch (...) {
     error = std::current_exception();
   }
@@ -81,16 +82,36 @@ awaitable<std::optional<schema::User>> UserStore::find_by_email(std::string emai
 
 awaitable<std::optional<schema::User>> UserStore::set_email(std::string user_id, std::optional<std::string> email,
                                                             bool verified) {
-  auto user = co_await find(user_id);
-  if (!user) co_return std::nullopt;
-  if (email) user->email = normalize_email(*email);
-  user->email_verified = verified;
-  user->updated_at = now();
+  RowChange apply = [&](mysql::Transaction& tx, schema::User& user) -> awaitable<void> {
+    if (email) user.email = normalize_email(*email);
+    user.email_verified = verified;
+    user.updated_at = now();
+    auto& users = tables_.user;
+    (void)co_await tx.update(users)
+        .set(users.email = user.email, users.email_verified = user.email_verified, users.updated_at = user.updated_at)
+        .where(users.id == user.id)
+        .execute();
+  };
+  co_return co_await change_user(std::move(user_id), UserEventKind::updated, std::move(apply));
+}
+
+awaitable<std::optional<schema::User>> UserStore::change_user(std::string user_id, UserEventKind kind,
+                                                              RowChange change) {
   auto& users = tables_.user;
-  (void)co_await db_.update(users)
-      .set(users.email = user->email, users.email_verified = user->email_verified, users.updated_at = user->updated_at)
-      .where(users.id == user_id)
-      .execute();
+  auto tx = co_await db_.begin();
+  std::optional<schema::User> user;
+  std::exception_ptr error;
+  try {
+    // FOR UPDATE: two changes of one user apply one after the other, none lost.
+    user = co_await tx.select(users).where(users.id == user_id).for_update().first();
+    if (user) {
+      co_await change(tx, *user);
+      if (recorder_) co_await recorder_(tx, kind, *user);
+    }
+  } catch (...) {
+    error = std::current_exception();
+  }
+  co_await tx.finish(error);  // commits, or rolls back and rethrows (a failing recorder undoes the change)
   co_return user;
 }
 
@@ -145,17 +166,17 @@ awaitable<std::optional<std::string>> UserStore::password_hash(std::string user_
 }
 
 awaitable<std::optional<schema::User>> UserStore::update_profile(std::string user_id, ProfileChange change) {
-  auto user = co_await find(user_id);
-  if (!user) co_return std::nullopt;
-  if (change.name) user->name = std::move(*change.name);
-  if (change.image) user->image = std::move(*change.image);
-  user->updated_at = now();
-  auto& users = tables_.user;
-  (void)co_await db_.update(users)
-      .set(users.name = user->name, users.image = user->image, users.updated_at = user->updated_at)
-      .where(users.id == user_id)
-      .execute();
-  co_return user;
+  RowChange apply = [&](mysql::Transaction& tx, schema::User& user) -> awaitable<void> {
+    if (change.name) user.name = std::move(*change.name);
+    if (change.image) user.image = std::move(*change.image);
+    user.updated_at = now();
+    auto& users = tables_.user;
+    (void)co_await tx.update(users)
+        .set(users.name = user.name, users.image = user.image, users.updated_at = user.updated_at)
+        .where(users.id == user.id)
+        .execute();
+  };
+  co_return co_await change_user(std::move(user_id), UserEventKind::updated, std::move(apply));
 }
 
 awaitable<bool> UserStore::set_password(std::string user_id, std::string password_hash) {
@@ -179,9 +200,13 @@ awaitable<bool> UserStore::set_password(std::string user_id, std::string passwor
 }
 
 awaitable<bool> UserStore::remove(std::string user_id) {
-  auto& users = tables_.user;
-  const auto removed = co_await db_.remove(users).where(users.id == user_id).execute();
-  co_return removed > 0;
+  // The recorder sees the row as it was: the deletion event still names the user.
+  RowChange apply = [this](mysql::Transaction& tx, schema::User& user) -> awaitable<void> {
+    auto& users = tables_.user;
+    (void)co_await tx.remove(users).where(users.id == user.id).execute();
+  };
+  const auto removed = co_await change_user(std::move(user_id), UserEventKind::deleted, std::move(apply));
+  co_return removed.has_value();
 }
 
 }  // namespace vibework::auth

@@ -50,9 +50,20 @@ using UserChangedHooks = std::vector<UserChangedHook>;
 // Runs every hook; a failing one is logged, never thrown (the change itself is done).
 awaitable<void> notify_user_changed(const UserChangedHooks* hooks, std::string user_id);
 
+enum class UserEventKind { created, updated, deleted };
+// Called INSIDE the transaction that creates, changes or deletes a user (`user` as written, or
+// as it was before a deletion), so the application can write an event in the same commit (its
+// outbox). Unlike UserChangedHook it may fail the change: when it throws, everything rolls back.
+using UserEventRecorder =
+    std::function<awaitable<void>(mysql::Transaction& tx, UserEventKind kind, const schema::User& user)>;
+
 class UserStore {
  public:
   explicit UserStore(mysql::Database& db, Clock clock = {});
+
+  // create, set_email, update_profile and remove call it inside their transaction. Set before
+  // serving (not thread-safe against those writes); empty: no events.
+  void on_user_event(UserEventRecorder recorder) { recorder_ = std::move(recorder); }
 
   // The user and its credential account, in one transaction. ConflictError when the email is
   // already registered (the unique key decides, so two sign-ups racing cannot both win).
@@ -83,12 +94,17 @@ class UserStore {
 
  private:
   TimePoint now() const { return now_by(clock_); }
+  using RowChange = std::function<awaitable<void>(mysql::Transaction& tx, schema::User& user)>;
+  // Locks the user's row, applies `change` to it and records `kind`, in one transaction; the
+  // user as changed (nullopt: no such user, nothing done).
+  awaitable<std::optional<schema::User>> change_user(std::string user_id, UserEventKind kind, RowChange change);
   awaitable<void> insert_credential_account(mysql::QueryRunner& runner, const std::string& user_id,
                                             std::string password_hash, TimePoint t);
 
   mysql::Database& db_;
   schema::AuthSchema tables_;
   Clock clock_;
+  UserEventRecorder recorder_;
   std::atomic<int> issuer_column_{-1};  // -1: not asked yet
 };
 
