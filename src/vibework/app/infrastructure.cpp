@@ -1,6 +1,8 @@
 #include "vibework/app/infrastructure.hpp"
 
+#include "vibework/app/events/mysql_outbox.hpp"
 #include "vibework/app/events/outbox_relay.hpp"
+#include "vibework/app/events/user_events.hpp"
 #include "vibework/app/notifications/notification_outbox.hpp"
 #include "vibework/app/pubsub_resources.hpp"
 #include "vibework/auth/auth.hpp"
@@ -36,6 +38,10 @@ std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, in
                                                                      runtime.next_io_context().get_executor()));
   infra->notification_outbox = std::make_unique<notifications::NotificationOutbox>(*infra->mongodb);
   infra->relay->add_store(*infra->notification_outbox);
+  infra->event_outbox = std::make_unique<events::MysqlOutbox>(*infra->mysql);
+  infra->relay->add_store(*infra->event_outbox);
+  // sign-up, profile and email changes, deletion: a user.* row in the same transaction.
+  infra->auth->on_user_event(events::user_event_recorder([relay = infra->relay] { relay->wake(); }));
   return infra;
 }
 

@@ -30,6 +30,7 @@ namespace vibework::auth {
 class Auth;
 }
 namespace vibework::app::events {
+class MysqlOutbox;
 class OutboxRelay;
 }
 namespace vibework::app::notifications {
@@ -50,6 +51,7 @@ struct Infrastructure {
   std::shared_ptr<auth::Auth> auth;            // Better-Auth's routes, sessions, users (MySQL + Redis)
   std::shared_ptr<events::OutboxRelay> relay;  // the outboxes below -> Pub/Sub
   std::unique_ptr<notifications::NotificationOutbox> notification_outbox;  // notification.created (MongoDB)
+  std::unique_ptr<events::MysqlOutbox> event_outbox;  // user.* (MySQL event_outbox, in the change's transaction)
   infra::Lifecycle lifecycle;
 };
 
