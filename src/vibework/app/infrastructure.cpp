@@ -34,7 +34,7 @@ std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, in
   infra->auth = lifecycle.add(std::make_shared<auth::Auth>(config.get<auth::Config>(), config.production(), *infra->mysql,
                                                            infra->redis.get(), infra->mail.get()));
   // After Pub/Sub, so it stops first: its last pass still has a publisher to flush into.
-  infra->relay = lifecycle.add(std::make_shared<events::OutboxRelay>(infra->pubsub->publisher(),
+  infra->relay = lifecycle.add(std::make_shared<events::OutboxRelay>(events::publish_with(infra->pubsub->publisher()),
                                                                      runtime.next_io_context().get_executor()));
   infra->notification_outbox = std::make_unique<notifications::NotificationOutbox>(*infra->mongodb);
   infra->relay->add_store(*infra->notification_outbox);

@@ -7,6 +7,8 @@
 #include "vibework/infra/async/backoff.hpp"
 #include "vibework/infra/async/gather.hpp"
 #include "vibework/infra/async/periodic_task.hpp"
+#include "vibework/infra/errors.hpp"
+#include "vibework/infra/health.hpp"
 #include "vibework/infra/instance_tag.hpp"
 #include "vibework/infra/timeout.hpp"
 #include "vibework/pubsub/publisher.hpp"
@@ -16,11 +18,11 @@ namespace vibework::app::events {
 using SteadyClock = std::chrono::steady_clock;
 
 struct OutboxRelay::State {
-  State(pubsub::Publisher& p, asio::any_io_executor ex, RelayOptions o)
-      : publisher(p), executor(std::move(ex)), options(o), owner(infra::instance_tag()),
+  State(PublishFn p, asio::any_io_executor ex, RelayOptions o)
+      : publish(std::move(p)), executor(std::move(ex)), options(o), owner(infra::instance_tag()),
         backoff(o.retry_initial, o.retry_max, std::random_device{}()) {}
 
-  pubsub::Publisher& publisher;
+  PublishFn publish;
   asio::any_io_executor executor;
   RelayOptions options;
   std::vector<OutboxStore*> stores;
@@ -45,12 +47,8 @@ awaitable<bool> relay_batch(OutboxRelay::State& s, OutboxStore& store, std::stri
   std::vector<char> acknowledged(batch.size(), 0);
   std::string first_error;
   auto publish_one = [&](std::size_t i) -> awaitable<void> {
-    const auto& event = batch[i];
-    pubsub::Attributes attributes;
-    attributes.emplace(std::string(pubsub::MESSAGE_ID_ATTRIBUTE), event.id);
-    attributes.emplace(std::string(EVENT_TYPE_ATTRIBUTE), event.event_type);
     try {
-      (void)co_await s.publisher.publish(event.topic, event.data, std::move(attributes));
+      co_await s.publish(batch[i]);
       acknowledged[i] = 1;
     } catch (const std::exception& e) {
       if (first_error.empty()) first_error = e.what();
@@ -129,8 +127,17 @@ awaitable<void> final_pass(std::shared_ptr<OutboxRelay::State> s) { co_await run
 
 }  // namespace
 
-OutboxRelay::OutboxRelay(pubsub::Publisher& publisher, asio::any_io_executor executor, RelayOptions options)
-    : state_(std::make_shared<State>(publisher, std::move(executor), options)) {}
+PublishFn publish_with(pubsub::Publisher& publisher) {
+  return [p = &publisher](const OutboxEvent& event) -> awaitable<void> {
+    pubsub::Attributes attributes;
+    attributes.emplace(std::string(pubsub::MESSAGE_ID_ATTRIBUTE), event.id);
+    attributes.emplace(std::string(EVENT_TYPE_ATTRIBUTE), event.event_type);
+    (void)co_await p->publish(event.topic, event.data, std::move(attributes));
+  };
+}
+
+OutboxRelay::OutboxRelay(PublishFn publish, asio::any_io_executor executor, RelayOptions options)
+    : state_(std::make_shared<State>(std::move(publish), std::move(executor), options)) {}
 
 OutboxRelay::~OutboxRelay() = default;
 
@@ -161,6 +168,23 @@ awaitable<void> OutboxRelay::stop() {
 
 void OutboxRelay::wake() noexcept {
   if (state_->task) state_->task->wake();
+}
+
+std::vector<infra::HealthCheck> OutboxRelay::checks() {
+  auto probe = [this]() -> awaitable<void> {
+    const auto b = co_await backlog();
+    if (!b.oldest) co_return;
+    const auto age = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - *b.oldest);
+    if (age > state_->options.max_healthy_lag) {
+      throw infra::UnavailableError("outbox", std::to_string(b.pending) + " event(s) waiting, the oldest for " +
+                                                  std::to_string(age.count()) + " s");
+    }
+  };
+  std::string stores;
+  for (auto* store : state_->stores) stores += (stores.empty() ? "" : ", ") + std::string(store->name());
+  return {{.name = "outbox", .address = stores, .probe = std::move(probe),
+           .hint = "events are published once Pub/Sub answers; check the pubsub line and the outbox-relay log",
+           .critical = false}};
 }
 
 RelayStats OutboxRelay::stats() const noexcept {
