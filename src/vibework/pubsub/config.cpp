@@ -49,6 +49,13 @@ Config Config::parse(EnvReader& env, const infra::CoreConfig& core) {
                                            milliseconds(24 * 3'600'000));
   c.subscriber_shutdown_timeout = env.milliseconds("PUBSUB_SUBSCRIBER_SHUTDOWN_TIMEOUT_MS",
                                                    c.subscriber_shutdown_timeout, milliseconds(0), milliseconds(600'000));
+  c.redelivery_min_backoff = std::chrono::seconds(
+      env.integer("PUBSUB_REDELIVERY_MIN_BACKOFF_SECONDS", c.redelivery_min_backoff.count(), 0, 600));
+  c.redelivery_max_backoff = std::chrono::seconds(
+      env.integer("PUBSUB_REDELIVERY_MAX_BACKOFF_SECONDS", c.redelivery_max_backoff.count(), 0, 600));
+  if (c.redelivery_max_backoff < c.redelivery_min_backoff) {
+    env.problem("PUBSUB_REDELIVERY_MAX_BACKOFF_SECONDS", "is smaller than PUBSUB_REDELIVERY_MIN_BACKOFF_SECONDS", "600");
+  }
   if (c.retry_max_backoff < c.retry_initial_backoff) {
     env.problem("PUBSUB_RETRY_MAX_BACKOFF_MS", "is smaller than PUBSUB_RETRY_INITIAL_BACKOFF_MS", "10000");
   }

@@ -43,6 +43,11 @@ struct Config {
   std::chrono::seconds ack_deadline{60};                    // PUBSUB_ACK_DEADLINE_SECONDS (10..600)
   std::chrono::milliseconds max_lease_extension{3'600'000}; // PUBSUB_MAX_LEASE_EXTENSION_MS
   std::chrono::milliseconds subscriber_shutdown_timeout{10'000};  // PUBSUB_SUBSCRIBER_SHUTDOWN_TIMEOUT_MS
+  // The retry policy of the app's worker subscriptions: how long the server waits before
+  // redelivering a nacked message (growing from min to max). The original's 10 s..600 s; tests
+  // shorten it, since five attempts at the default take minutes. 0..600 s each (Google's range).
+  std::chrono::seconds redelivery_min_backoff{10};   // PUBSUB_REDELIVERY_MIN_BACKOFF_SECONDS
+  std::chrono::seconds redelivery_max_backoff{600};  // PUBSUB_REDELIVERY_MAX_BACKOFF_SECONDS
 
   std::string address() const {
     return emulator ? "emulator " + emulator->to_string() : "pubsub.googleapis.com:443";

@@ -43,3 +43,23 @@ TEST(PubsubConfig, ProductionTalksToGoogleUnlessTheEmulatorIsSet) {
   auto dev_google = load({{"PUBSUB_EMULATOR_HOST", ""}});
   EXPECT_FALSE(dev_google.config.get<pubsub::Config>().emulator.has_value());
 }
+
+TEST(PubsubConfig, RedeliveryBackoffDefaultsToTheOriginalPolicyAndIsValidated) {
+  auto defaults = load({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults.config.get<pubsub::Config>().redelivery_min_backoff, std::chrono::seconds(10));
+  EXPECT_EQ(defaults.config.get<pubsub::Config>().redelivery_max_backoff, std::chrono::seconds(600));
+
+  auto quick = load({{"PUBSUB_REDELIVERY_MIN_BACKOFF_SECONDS", "0"}, {"PUBSUB_REDELIVERY_MAX_BACKOFF_SECONDS", "1"}});
+  ASSERT_TRUE(quick.ok()) << testkit::problems_text(quick.problems);
+  EXPECT_EQ(quick.config.get<pubsub::Config>().redelivery_min_backoff, std::chrono::seconds(0));
+  EXPECT_EQ(quick.config.get<pubsub::Config>().redelivery_max_backoff, std::chrono::seconds(1));
+
+  auto too_long = load({{"PUBSUB_REDELIVERY_MAX_BACKOFF_SECONDS", "601"}});
+  ASSERT_EQ(too_long.problems.size(), 1u);
+  EXPECT_THAT(too_long.problems.front().to_string(), HasSubstr("PUBSUB_REDELIVERY_MAX_BACKOFF_SECONDS"));
+
+  auto inverted = load({{"PUBSUB_REDELIVERY_MIN_BACKOFF_SECONDS", "30"}, {"PUBSUB_REDELIVERY_MAX_BACKOFF_SECONDS", "20"}});
+  ASSERT_EQ(inverted.problems.size(), 1u);
+  EXPECT_THAT(inverted.problems.front().to_string(), HasSubstr("is smaller than PUBSUB_REDELIVERY_MIN_BACKOFF_SECONDS"));
+}

@@ -394,6 +394,9 @@ TEST_F(PubsubEmulator, SetupCreatesTheAppResourcesIdempotently) {
   ASSERT_TRUE(worker->options.dead_letter_policy.has_value());
   EXPECT_EQ(worker->options.dead_letter_policy->dead_letter_topic, fresh_client.topic_path(topics::DEAD_LETTER));
   EXPECT_EQ(worker->options.dead_letter_policy->max_delivery_attempts, 5);
+  auto review = io.run(get_subscription(fresh_client, std::string(subscriptions::DEAD_LETTER_REVIEW)));
+  ASSERT_TRUE(review.has_value());
+  EXPECT_FALSE(review->options.retry_policy.has_value()) << "dead letters listed (nacked) must come back at once";
   EXPECT_TRUE(io.run(check_pubsub_health(fresh_client)).is_ok());
 
   std::ostringstream out, err;
