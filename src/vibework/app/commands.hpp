@@ -1,6 +1,7 @@
 #pragma once
 // The subcommands of the `vibework` binary. Each returns the process exit code.
 #include <iosfwd>
+#include <memory>
 
 #include "vibework/app/app_config.hpp"
 
@@ -11,7 +12,17 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_failure = 1;
 inline constexpr int exit_bad_config = 2;
 
-int run_serve(const AppConfig& config);
+struct Infrastructure;
+namespace worker {
+class Worker;
+}
+
+// `vibework serve`; with_worker (`--with-worker`): the worker runs inside it too.
+int run_serve(const AppConfig& config, bool with_worker = false);
+// `vibework worker`: the infrastructure and the worker, no HTTP, until SIGTERM/SIGINT.
+int run_worker(const AppConfig& config);
+// Adds the worker to the lifecycle: after every component built so far, so it stops before them.
+std::shared_ptr<worker::Worker> add_worker(Infrastructure& infrastructure);
 int run_doctor(const AppConfig& config);
 // `vibework migrate` (status_only: `--status`): creates the database if it does not exist,
 // applies pending migrations from MYSQL_MIGRATIONS_DIR, prints what it did to `out`, errors

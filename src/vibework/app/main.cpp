@@ -1,10 +1,11 @@
-// vibework: serve | doctor | migrate | pubsub setup | version.
+// vibework: serve | worker | doctor | migrate | pubsub setup | pubsub dead-letters | version.
 #include <cstdlib>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "vibework/app/commands.hpp"
+#include "vibework/app/worker/dead_letters.hpp"
 #include "vibework/infra/logging.hpp"
 
 #ifndef VIBEWORK_VERSION
@@ -24,7 +25,7 @@ std::optional<AppConfig> load_or_report() {
   return std::move(result.config);
 }
 
-// Tools (doctor, migrate, pubsub setup) print their own report: only warnings and errors are
+// Tools (doctor, migrate, pubsub setup, pubsub dead-letters) print their own report: only warnings and errors are
 // logged unless LOG_LEVEL asks for more.
 enum class Verbosity { server, tool };
 
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
                "Configured by environment variables; see README.md."};
   cli.require_subcommand(1);
   auto* serve = cli.add_subcommand("serve", "Start every component and serve HTTP until SIGTERM/SIGINT");
+  bool with_worker = false;
+  serve->add_flag("--with-worker", with_worker, "Run the Pub/Sub worker in the same process");
+  auto* worker = cli.add_subcommand("worker", "Run the Pub/Sub worker (every component but HTTP) until SIGTERM/SIGINT");
   auto* doctor = cli.add_subcommand("doctor", "Check every service once and print a table (exit 1 if any fails)");
   auto* migrate = cli.add_subcommand("migrate", "Apply pending MySQL migrations from migrations/ (safe to run concurrently)");
   bool migrate_status = false;
@@ -51,6 +55,13 @@ int main(int argc, char** argv) {
   pubsub->require_subcommand(1);
   auto* pubsub_setup =
       pubsub->add_subcommand("setup", "Create the topics and subscriptions the app needs (idempotent)");
+  auto* pubsub_dead_letters = pubsub->add_subcommand(
+      "dead-letters", "List the messages on dead-letter-review; --replay publishes them to their original topics");
+  vibework::app::worker::DeadLetterOptions dead_letter_options;
+  pubsub_dead_letters->add_flag("--replay", dead_letter_options.replay,
+                                "Publish each again to the topic it came from, then remove it");
+  pubsub_dead_letters->add_option("--max", dead_letter_options.max, "Handle at most this many (default 100)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
   auto* version = cli.add_subcommand("version", "Print the version");
 
   CLI11_PARSE(cli, argc, argv);
@@ -60,7 +71,11 @@ int main(int argc, char** argv) {
       std::cout << "vibework " << VIBEWORK_VERSION << "\n";
       return vibework::app::exit_ok;
     }
-    if (*serve) return with_config(vibework::app::run_serve, Verbosity::server);
+    if (*serve) {
+      return with_config([&](const AppConfig& config) { return vibework::app::run_serve(config, with_worker); },
+                         Verbosity::server);
+    }
+    if (*worker) return with_config(vibework::app::run_worker, Verbosity::server);
     if (*doctor) return with_config(vibework::app::run_doctor);
     if (*migrate) {
       return with_config([&](const AppConfig& config) {
@@ -70,6 +85,12 @@ int main(int argc, char** argv) {
     if (*pubsub_setup) {
       return with_config([](const AppConfig& config) {
         return vibework::app::run_pubsub_setup(config.get<vibework::pubsub::Config>(), std::cout, std::cerr);
+      });
+    }
+    if (*pubsub_dead_letters) {
+      return with_config([&](const AppConfig& config) {
+        return vibework::app::worker::run_pubsub_dead_letters(config.get<vibework::pubsub::Config>(), dead_letter_options,
+                                                              std::cout, std::cerr);
       });
     }
   } catch (const std::exception& e) {

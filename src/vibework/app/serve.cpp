@@ -22,7 +22,7 @@
 
 namespace vibework::app {
 
-int run_serve(const AppConfig& config) {
+int run_serve(const AppConfig& config, bool with_worker) {
   for (const auto& line : config.describe()) spdlog::info("config: {}", line);
   if (config.get<auth::Config>().secret_is_dev_default) {
     spdlog::warn("AUTH_SECRET is not set: using the development secret (never do this in production)");
@@ -55,6 +55,8 @@ int run_serve(const AppConfig& config) {
                                                    [relay = infrastructure->relay] { relay->wake(); });
   AppContext context{config, readiness, *infrastructure, infrastructure->auth.get(), &users, &notifications};
   register_routes(router, context);
+  // --with-worker: after the other components, before HTTP (so it stops after HTTP has drained).
+  if (with_worker) add_worker(*infrastructure);
   // Last to start, first to stop.
   auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router));
 
