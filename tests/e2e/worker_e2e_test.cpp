@@ -70,7 +70,9 @@ class WorkerE2E : public ::testing::Test {
     sql("DROP DATABASE IF EXISTS `" + name() + "`");
     MongoClient(mongo_uri()).drop_database();
   }
-  static std::string mongo_uri() { return with_database(env_or("MONGODB_URI", "mongodb://localhost:27017/vibework"), name()); }
+  static std::string mongo_uri() {
+    return with_database(env_or("MONGODB_URI", "mongodb://localhost:27017/vibework"), name());
+  }
 
   // Unique per test: no other test (or run) sees its topics, subscriptions or messages.
   std::string project = "worker-e2e-" + pid_text() + "-" + random_hex(6);
@@ -93,16 +95,32 @@ class WorkerE2E : public ::testing::Test {
     return extra;
   }
 
+  // Waits until the process logged `phrase` (bounded); false when it did not.
+  static bool logged(const ChildProcess& p, const std::string& phrase, std::chrono::milliseconds limit = 30s) {
+    return eventually([&] { return p.output().find(phrase) != std::string::npos; }, limit);
+  }
+  static bool logged_lines(const ChildProcess& p, const std::string& phrase, int n, std::chrono::milliseconds limit = 30s) {
+    return eventually([&] { return lines_with(p.output(), phrase) == n; }, limit);
+  }
+
   std::unique_ptr<ChildProcess> start(const std::vector<std::string>& args, const std::string& ready, Env extra = {}) {
     auto p = std::make_unique<ChildProcess>(vibework_binary(), args, env(std::move(extra)));
-    EXPECT_TRUE(eventually([&] { return p->output().find(ready) != std::string::npos; }, 60s))
-        << "not ready; its output:\n" << p->output();
+    EXPECT_TRUE(logged(*p, ready, 60s)) << "not ready; its output:\n" << p->output();
     return p;
   }
+
+  // The test's keys in the shared Redis: its user's counter, its events' markers.
+  void TearDown() override {
+    std::vector<std::string> args{"-u", env_or("REDIS_URL", "redis://127.0.0.1:6379"), "DEL", "notifications:unread:" + user};
+    for (const auto& id : notifications) args.push_back("notifications:delivered:notification.created:" + id);
+    ChildProcess("/usr/bin/redis-cli", args, {}).wait_for_exit(10s);
+  }
+  std::vector<std::string> notifications;
 
   // A notification as the API stores it, inserted directly; its id.
   std::string insert_notification(const std::string& title) {
     const auto id = random_hex(24);
+    notifications.push_back(id);
     mongo.insert("notifications",
                  R"({"_id":{"$oid":")" + id + R"("},"userId":")" + user + R"(","type":"info","title":")" + title +
                      R"(","message":"Hello","read":false,"createdAt":{"$date":"2026-12-03T10:00:00.000Z"},)"
@@ -118,9 +136,12 @@ class WorkerE2E : public ::testing::Test {
   }
 
   // Publishes to one of the project's topics through the emulator's REST API; the message ids.
-  std::vector<std::string> publish(const std::string& topic, const std::vector<std::pair<std::string, boost::json::object>>& messages) {
+  using Messages = std::vector<std::pair<std::string, boost::json::object>>;  // data, attributes
+  std::vector<std::string> publish(const std::string& topic, const Messages& messages) {
     boost::json::array list;
-    for (const auto& [data, attributes] : messages) list.push_back(boost::json::object{{"data", base64(data)}, {"attributes", attributes}});
+    for (const auto& [data, attributes] : messages) {
+      list.push_back(boost::json::object{{"data", base64(data)}, {"attributes", attributes}});
+    }
     TestClient emulator(emulator_port());
     const auto r = emulator.request(verb::post, "/v1/projects/" + project + "/topics/" + topic + ":publish",
                                     boost::json::serialize(boost::json::object{{"messages", list}}));
@@ -163,8 +184,7 @@ TEST_F(WorkerE2E, DeliversOnceDeadLettersPoisonAndReplaysIt) {
 
   // Delivered: the log line the README quotes, deliveredAt, the counter.
   publish("notifications-created", {{created_event(first, "First"), attributes(event)}});
-  ASSERT_TRUE(eventually([&] { return worker->output().find(delivered_line(first, user, event) + "1)") != std::string::npos; }, 30s))
-      << worker->output();
+  ASSERT_TRUE(logged(*worker, delivered_line(first, user, event) + "1)")) << worker->output();
   const auto at = delivered_at(first);
   EXPECT_FALSE(at.empty()) << "deliveredAt is set";
   EXPECT_EQ(redis_get("notifications:unread:" + user), "1");
@@ -172,8 +192,7 @@ TEST_F(WorkerE2E, DeliversOnceDeadLettersPoisonAndReplaysIt) {
   // The same event again, twice (a duplicate publish): one effect.
   publish("notifications-created", {{created_event(first, "First"), attributes(event)},
                                     {created_event(first, "First"), attributes(event)}});
-  ASSERT_TRUE(eventually([&] { return lines_with(worker->output(), "worker: duplicate of event " + event) == 2; }, 30s))
-      << worker->output();
+  ASSERT_TRUE(logged_lines(*worker, "worker: duplicate of event " + event, 2)) << worker->output();
   EXPECT_EQ(lines_with(worker->output(), delivered_line(first, user, event)), 1);
   EXPECT_EQ(delivered_at(first), at) << "deliveredAt is set once";
   EXPECT_EQ(redis_get("notifications:unread:" + user), "1") << "counted once";
@@ -182,7 +201,8 @@ TEST_F(WorkerE2E, DeliversOnceDeadLettersPoisonAndReplaysIt) {
   const auto poison = "poison-" + random_hex(8);
   const auto poison_id = publish("notifications-created", {{"not json", attributes(poison)}}).at(0);
   const auto poison_line = "worker: poison message " + poison_id + " on notifications-created-worker (event " + poison + ")";
-  ASSERT_TRUE(eventually([&] { return matching_lines(worker->output(), poison_line).find("attempt 5 of 5: nacked, Pub/Sub now moves it to the dead-letter topic") != std::string::npos; }, 60s))
+  ASSERT_TRUE(logged(*worker, poison_line + ": the data is not JSON (syntax error); attempt 5 of 5: nacked, Pub/Sub now "
+                              "moves it to the dead-letter topic", 60s))
       << worker->output();
   EXPECT_EQ(lines_with(worker->output(), poison_line), 5);
 
@@ -206,7 +226,7 @@ TEST_F(WorkerE2E, DeliversOnceDeadLettersPoisonAndReplaysIt) {
   auto [replay_code, replayed] = dead_letters({"--replay"});
   EXPECT_EQ(replay_code, 0) << replayed;
   EXPECT_THAT(replayed, HasSubstr("to projects/" + project + "/topics/notifications-created as message"));
-  ASSERT_TRUE(eventually([&] { return lines_with(worker->output(), "(event " + poison + "): the data is not JSON (syntax error); attempt 1 of 5") == 2; }, 30s))
+  ASSERT_TRUE(logged_lines(*worker, "(event " + poison + "): the data is not JSON (syntax error); attempt 1 of 5", 2))
       << "the replayed message reaches the worker again:\n" << worker->output();
 
   // An event published while no worker runs waits for the next one: nothing is lost. (It may be
@@ -218,8 +238,7 @@ TEST_F(WorkerE2E, DeliversOnceDeadLettersPoisonAndReplaysIt) {
   const auto second_event = "notification.created:" + second;
   publish("notifications-created", {{created_event(second, "Second"), attributes(second_event)}});
   auto restarted = start({"worker"}, "vibework worker running");
-  ASSERT_TRUE(eventually([&] { return restarted->output().find(delivered_line(second, user, second_event)) != std::string::npos; }, 60s))
-      << restarted->output();
+  ASSERT_TRUE(logged(*restarted, delivered_line(second, user, second_event), 60s)) << restarted->output();
   EXPECT_EQ(redis_get("notifications:unread:" + user), "2");
   stop(*restarted);
 }
@@ -230,8 +249,7 @@ TEST_F(WorkerE2E, ServeWithWorkerStartsItAfterTheComponentsAndStopsItBeforeThem)
   auto server = start({"serve", "--with-worker"}, "vibework serving on", {{"HTTP_PORT", std::to_string(port)}});
   const auto event = "notification.created:" + id;
   publish("notifications-created", {{created_event(id, "Served"), attributes(event)}});
-  ASSERT_TRUE(eventually([&] { return server->output().find(delivered_line(id, user, event)) != std::string::npos; }, 30s))
-      << server->output();
+  ASSERT_TRUE(logged(*server, delivered_line(id, user, event))) << server->output();
   EXPECT_FALSE(delivered_at(id).empty());
   TestClient client(port);
   HttpResult ready;
@@ -241,9 +259,9 @@ TEST_F(WorkerE2E, ServeWithWorkerStartsItAfterTheComponentsAndStopsItBeforeThem)
   }, 10s, 100ms)) << "readiness covers the services: " << ready.status << " " << ready.body;
 
   // The user events of the events topic are logged.
-  publish("events", {{R"({"event":"user.created","userId":")" + user + R"("})", {{"eventType", "user.created"}, {"vibework-id", "ev-" + user}}}});
-  ASSERT_TRUE(eventually([&] { return server->output().find("worker: user.created event ev-" + user + " for user " + user) != std::string::npos; }, 30s))
-      << server->output();
+  const boost::json::object user_attributes{{"eventType", "user.created"}, {"vibework-id", "ev-" + user}};
+  publish("events", {{R"({"event":"user.created","userId":")" + user + R"("})", user_attributes}});
+  ASSERT_TRUE(logged(*server, "worker: user.created event ev-" + user + " for user " + user)) << server->output();
 
   stop(*server);
   const auto log = server->output();
@@ -254,7 +272,8 @@ TEST_F(WorkerE2E, ServeWithWorkerStartsItAfterTheComponentsAndStopsItBeforeThem)
 }
 
 TEST_F(WorkerE2E, DeadLettersSaysWhatIsWrongWhenTheEmulatorIsUnreachable) {
-  ChildProcess p(vibework_binary(), {"pubsub", "dead-letters"}, env({{"PUBSUB_EMULATOR_HOST", "127.0.0.1:" + std::to_string(free_port())}}));
+  const auto nobody = "127.0.0.1:" + std::to_string(free_port());
+  ChildProcess p(vibework_binary(), {"pubsub", "dead-letters"}, env({{"PUBSUB_EMULATOR_HOST", nobody}}));
   EXPECT_EQ(p.wait_for_exit(30s), 1);
   EXPECT_THAT(p.output(), HasSubstr("is not reachable"));
   EXPECT_THAT(p.output(), HasSubstr("PUBSUB_EMULATOR_HOST"));

@@ -234,7 +234,8 @@ std::string DeadLetter::data_preview(std::size_t limit) const {
 std::string DeadLetter::describe() const {
   auto or_dash = [](std::string s) { return s.empty() ? std::string("-") : s; };
   return fmt::format("message {}  vibework-id={}  eventType={}  from={}  deliveries={}  data={}", or_dash(message_id),
-                     or_dash(attribute(attributes, pubsub::MESSAGE_ID_ATTRIBUTE)), or_dash(attribute(attributes, events::EVENT_TYPE_ATTRIBUTE)),
+                     or_dash(attribute(attributes, pubsub::MESSAGE_ID_ATTRIBUTE)),
+                     or_dash(attribute(attributes, events::EVENT_TYPE_ATTRIBUTE)),
                      or_dash(source_subscription()), or_dash(delivery_count()), data_preview());
 }
 

@@ -35,7 +35,9 @@ std::variant<NotificationCreated, Malformed> parse_notification_created(const pu
 
   const auto* event = string_field(o, "event");
   if (event == nullptr) return Malformed{"no \"event\" string in the data"};
-  if (*event != NOTIFICATION_CREATED) return Malformed{fmt::format("event '{}' is not {}", std::string_view(*event), NOTIFICATION_CREATED)};
+  if (*event != NOTIFICATION_CREATED) {
+    return Malformed{fmt::format("event '{}' is not {}", std::string_view(*event), NOTIFICATION_CREATED)};
+  }
 
   NotificationCreated out;
   out.event_id = event_id_of(message);
