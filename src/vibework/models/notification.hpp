@@ -25,12 +25,13 @@ BOOST_DESCRIBE_ENUM(NotificationType, info, success, warning, error, system)
 // The not-yet-relayed event of a notification. A relay claims it by setting the lease (owner and
 // expiry); an expired lease is free to claim again, so a relay that died loses nothing.
 struct PendingEvent {
-  std::string id{};                                // the event's stable id (vibework-id attribute)
+  std::string event_id{};                          // eventId: the stable id (vibework-id attribute); not
+                                                   // `id`, which the codec would write as `_id`
   std::optional<std::string> lease_owner{};        // leaseOwner: the relay pass that claimed it
   std::optional<mongodb::TimePoint> lease_until{}; // leaseUntil: the claim's expiry
   bool operator==(const PendingEvent&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(PendingEvent, (), (id, lease_owner, lease_until))
+BOOST_DESCRIBE_STRUCT(PendingEvent, (), (event_id, lease_owner, lease_until))
 
 VIBEWORK_MONGODB_DOCUMENT(NotificationDocument,
     (mongodb::ObjectId, id),                         // _id; create() fills it in

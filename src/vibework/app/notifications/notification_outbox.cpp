@@ -35,7 +35,7 @@ boost::json::object claimable(mongodb::TimePoint now) {
 }
 
 boost::json::object claimed_by(const std::string& owner, const std::vector<std::string>& ids) {
-  return {{"outbox.id", {{"$in", strings(ids)}}}, {"outbox.leaseOwner", owner}};
+  return {{"outbox.eventId", {{"$in", strings(ids)}}}, {"outbox.leaseOwner", owner}};
 }
 }  // namespace
 
@@ -47,7 +47,7 @@ events::OutboxEvent notification_created_event(const models::NotificationDocumen
                               {"type", boost::describe::enum_to_string(doc.type, "info")},
                               {"title", doc.title},
                               {"createdAt", created_at}};
-  return {.id = doc.outbox ? doc.outbox->id : "notification.created:" + doc.id.to_string(),
+  return {.id = doc.outbox ? doc.outbox->event_id : "notification.created:" + doc.id.to_string(),
           .topic = std::string(topics::NOTIFICATIONS),
           .event_type = "notification.created",
           .data = boost::json::serialize(payload),
@@ -61,7 +61,7 @@ awaitable<std::vector<events::OutboxEvent>> NotificationOutbox::claim(std::strin
   // Pick candidates, then lease them with a filter that checks again that they are free: of two
   // relays racing for a document, only one update matches it.
   mongodb::FindOptions pick{.sort = {Notification::created_at.asc()}, .limit = static_cast<std::int64_t>(max)};
-  pick.projection = json_doc({{"outbox.id", 1}});
+  pick.projection = json_doc({{"outbox.eventId", 1}});
   auto candidates = co_await collection.find(json_doc(claimable(now)), std::move(pick));
   if (candidates.empty()) co_return std::vector<events::OutboxEvent>{};
   boost::json::array ids;
@@ -88,8 +88,9 @@ awaitable<void> NotificationOutbox::mark_published(std::string owner, std::vecto
 }
 
 awaitable<void> NotificationOutbox::release(std::string owner, std::vector<std::string> ids) {
-  boost::json::object unset{{"$unset", {{"outbox.leaseOwner", ""}, {"outbox.leaseUntil", ""}}}};
-  (void)co_await model_.collection().update_many(json_doc(claimed_by(owner, ids)), json_doc(unset));
+  // An expiry in the past rather than $unset: FerretDB 1.24 leaves dotted fields in place on $unset.
+  boost::json::object expire{{"$set", {{"outbox.leaseOwner", ""}, {"outbox.leaseUntil", date(mongodb::TimePoint{})}}}};
+  (void)co_await model_.collection().update_many(json_doc(claimed_by(owner, ids)), json_doc(expire));
 }
 
 awaitable<events::OutboxBacklog> NotificationOutbox::backlog() {

@@ -48,7 +48,7 @@ awaitable<NotificationDocument> NotificationService::create(std::string user_id,
   doc.message = std::move(n.message);
   if (n.data) doc.data = boost::json::value(std::move(*n.data));
   // The event is part of the same insert: the notification never exists without it.
-  doc.outbox = models::PendingEvent{.id = "notification.created:" + doc.id.to_string()};
+  doc.outbox = models::PendingEvent{.event_id = "notification.created:" + doc.id.to_string()};
   doc.event_pending = true;
   auto created = co_await model_.create(std::move(doc));
   if (on_event_written_) on_event_written_();
