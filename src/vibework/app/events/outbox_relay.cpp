@@ -146,7 +146,10 @@ void OutboxRelay::add_store(OutboxStore& store) { state_->stores.push_back(&stor
 awaitable<void> OutboxRelay::start() {
   auto s = state_;
   s->task = std::make_unique<infra::PeriodicTask>(s->executor, s->options.poll_interval, "outbox-relay",
-                                                  [s]() -> awaitable<void> { co_await run_pass(*s); });
+                                                  [weak = std::weak_ptr<State>(s)]() -> awaitable<void> {
+                                                    // weak: the state owns the task (no cycle)
+                                                    if (auto state = weak.lock()) co_await run_pass(*state);
+                                                  });
   s->task->start();
   s->task->wake();  // what an earlier run left behind goes out now
   co_return;
