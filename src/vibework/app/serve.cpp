@@ -1,14 +1,12 @@
 // `vibework serve`: start every component in order, serve HTTP, and shut down gracefully on
 // SIGTERM/SIGINT (readiness fails first, then the server drains, then the components stop in
 // reverse order). A second signal exits at once.
-#include <csignal>
-#include <future>
 #include <iostream>
 
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
 #include "vibework/app/commands.hpp"
+#include "vibework/app/run_until_signal.hpp"
 #include "vibework/app/descriptor_budget.hpp"
 #include "vibework/app/events/outbox_relay.hpp"
 #include "vibework/app/infrastructure.hpp"
@@ -60,43 +58,11 @@ int run_serve(const AppConfig& config, bool with_worker) {
   // Last to start, first to stop.
   auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router));
 
-  std::promise<int> exit_code;
-  asio::signal_set signals(runtime.io_context(0), SIGINT, SIGTERM);
-  runtime.start();
-  asio::co_spawn(
-      runtime.io_context(0),
-      [&]() -> awaitable<void> {
-        try {
-          co_await infrastructure->lifecycle.start_all();
-        } catch (const std::exception& e) {
-          spdlog::critical("vibework could not start: {}", e.what());
-          exit_code.set_value(exit_failure);
-          co_return;
-        }
-        spdlog::info("vibework serving on http://{}:{} (health: /health/live, /health/ready)", http_config.host,
-                     server->port());
-        const int signal_number = co_await signals.async_wait(use_awaitable);
-        spdlog::info("received signal {}: shutting down (a second signal exits at once)", signal_number);
-        readiness.set_shutting_down();
-        signals.async_wait([](const boost::system::error_code& ec, int) {
-          if (!ec) {
-            spdlog::warn("second signal: exiting now");
-            spdlog::default_logger()->flush();
-            std::_Exit(exit_failure);
-          }
-        });
-        co_await infrastructure->lifecycle.stop_all(config.shutdown_timeout);
-        exit_code.set_value(exit_ok);
-      },
-      asio::detached);
-
-  const int code = exit_code.get_future().get();
-  boost::system::error_code ignored;
-  asio::post(runtime.io_context(0), [&] { signals.cancel(ignored); });
-  runtime.join();
-  spdlog::info("vibework stopped");
-  spdlog::default_logger()->flush();
-  return code;
+  const RunLoop loop{.name = "vibework", .started = [&] {
+                          return fmt::format("vibework serving on http://{}:{} (health: /health/live, /health/ready)",
+                                             http_config.host, server->port());
+                        }, .shutdown_timeout = config.shutdown_timeout};
+  return run_until_signal(runtime, readiness, infrastructure->lifecycle, loop);
 }
 
 }  // namespace vibework::app
