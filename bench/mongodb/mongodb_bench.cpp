@@ -45,7 +45,7 @@ constexpr const char* collection_name = "notifications";
 NotificationDocument sample(int task) {
   NotificationDocument n;
   n.user_id = "bench-user-" + std::to_string(task);
-  n.type = models::NotificationType::email;
+  n.type = models::NotificationType::warning;
   n.title = "Welcome";
   n.message = "Welcome to VibeWork";
   return n;
