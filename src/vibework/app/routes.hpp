@@ -18,11 +18,14 @@ struct AppContext {
 };
 
 void register_health_routes(http::Router& router, AppContext& app);
+// GET /openapi.json: docs/openapi.yaml as JSON, embedded at build time.
+void register_openapi_routes(http::Router& router);
 // /__test/* routes for the end-to-end tests; only when VIBEWORK_TEST_ROUTES is on.
 void register_test_routes(http::Router& router, AppContext& app);
 
 inline void register_routes(http::Router& router, AppContext& app) {
   register_health_routes(router, app);
+  register_openapi_routes(router);
   if (app.auth != nullptr) app.auth->register_routes(router);
   if (app.auth != nullptr && app.users != nullptr) users::register_user_routes(router, *app.auth, *app.users);
   if (app.auth != nullptr && app.notifications != nullptr) {

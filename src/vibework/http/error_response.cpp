@@ -43,7 +43,11 @@ Response response_for_exception(std::exception_ptr error, std::string_view reque
     }
     // A service failure: logged with its hint for operators, answered briefly to the client.
     spdlog::error("request {} failed: {}", request_id, e.what());
-    auto res = error_response(status, code_for(e.kind()), e.service() + " is unavailable: " + e.message(), request_id);
+    // A 500 (a failed query, a bug) says which service and nothing more: the server's own text can
+    // name tables and quote the request's values. An outage's message tells the client what is down.
+    const auto message = status == Status::internal_server_error ? e.service() + " failed (see the server log)"
+                                                                  : e.service() + " is unavailable: " + e.message();
+    auto res = error_response(status, code_for(e.kind()), message, request_id);
     // Busy, not broken (every connection or hashing slot taken): a retry soon is likely to work.
     if (e.kind() == infra::ErrorKind::pool_exhausted) res.set(beast_http::field::retry_after, "1");
     return res;

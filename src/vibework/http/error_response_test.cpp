@@ -49,6 +49,14 @@ TEST(ErrorResponse, ServiceFailuresNameTheServiceButNotTheHint) {
   EXPECT_EQ(message, "mysql is unavailable: connection refused");
 }
 
+TEST(ErrorResponse, AFailedQueryIsA500WithoutTheServersText) {
+  auto res = respond_to([] { throw infra::QueryError("mysql", "error 1054 (42S22): Unknown column 'secret' in 'field list'"); });
+  EXPECT_EQ(res.result(), Status::internal_server_error);
+  auto body = body_of(res);
+  EXPECT_EQ(body.at("code").as_string(), "QUERY_FAILED");
+  EXPECT_EQ(body.at("message").as_string(), "mysql failed (see the server log)");
+}
+
 TEST(ErrorResponse, ABusyServiceAsksForARetrySoon) {
   auto busy = respond_to([] { throw infra::PoolExhaustedError("auth", "all 66 places are taken", "retry"); });
   EXPECT_EQ(busy.result(), Status::service_unavailable);

@@ -109,29 +109,42 @@ double read_double(const BsonIter& iter, DecodeContext& ctx) {
   }
 }
 
+namespace {
+// libbson reports a failed append (a key with a NUL byte, a document past its size limit) only by
+// returning false; ignored, the value is silently dropped, and a failed *_begin makes the
+// matching *_end abort the process.
+void appended(bool ok, std::string_view key) {
+  if (!ok) throw infra::InvalidArgumentError("mongodb", "could not store the JSON value of '" + std::string(key) + "'");
+}
+}  // namespace
+
 void append_json(bson_t* out, std::string_view key, const boost::json::value& value) {
+  // Checked before anything is appended: a BSON key is a C string.
+  if (key.find('\0') != std::string_view::npos) {
+    throw infra::InvalidArgumentError("mongodb", "a JSON object key contains a NUL character, which BSON cannot store");
+  }
   const char* k = key.data();
   const int kl = static_cast<int>(key.size());
   switch (value.kind()) {
-    case boost::json::kind::null: bson_append_null(out, k, kl); break;
-    case boost::json::kind::bool_: bson_append_bool(out, k, kl, value.get_bool()); break;
-    case boost::json::kind::int64: bson_append_int64(out, k, kl, value.get_int64()); break;
+    case boost::json::kind::null: appended(bson_append_null(out, k, kl), key); break;
+    case boost::json::kind::bool_: appended(bson_append_bool(out, k, kl, value.get_bool()), key); break;
+    case boost::json::kind::int64: appended(bson_append_int64(out, k, kl, value.get_int64()), key); break;
     case boost::json::kind::uint64:
       if (value.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        bson_append_double(out, k, kl, static_cast<double>(value.get_uint64()));
+        appended(bson_append_double(out, k, kl, static_cast<double>(value.get_uint64())), key);
       } else {
-        bson_append_int64(out, k, kl, static_cast<std::int64_t>(value.get_uint64()));
+        appended(bson_append_int64(out, k, kl, static_cast<std::int64_t>(value.get_uint64())), key);
       }
       break;
-    case boost::json::kind::double_: bson_append_double(out, k, kl, value.get_double()); break;
+    case boost::json::kind::double_: appended(bson_append_double(out, k, kl, value.get_double()), key); break;
     case boost::json::kind::string: {
       const auto& s = value.get_string();
-      bson_append_utf8(out, k, kl, s.data(), static_cast<int>(s.size()));
+      appended(bson_append_utf8(out, k, kl, s.data(), static_cast<int>(s.size())), key);
       break;
     }
     case boost::json::kind::array: {
       bson_t child;
-      bson_append_array_begin(out, k, kl, &child);
+      appended(bson_append_array_begin(out, k, kl, &child), key);
       char buffer[16];
       std::uint32_t i = 0;
       for (const auto& element : value.get_array()) {
@@ -139,14 +152,14 @@ void append_json(bson_t* out, std::string_view key, const boost::json::value& va
         const std::size_t n = bson_uint32_to_string(i++, &index_key, buffer, sizeof buffer);
         append_json(&child, std::string_view(index_key, n), element);
       }
-      bson_append_array_end(out, &child);
+      appended(bson_append_array_end(out, &child), key);
       break;
     }
     case boost::json::kind::object: {
       bson_t child;
-      bson_append_document_begin(out, k, kl, &child);
+      appended(bson_append_document_begin(out, k, kl, &child), key);
       for (const auto& [name, element] : value.get_object()) append_json(&child, name, element);
-      bson_append_document_end(out, &child);
+      appended(bson_append_document_end(out, &child), key);
       break;
     }
   }

@@ -113,6 +113,21 @@ TEST(Codec, RoundTripsEveryType) {
   EXPECT_EQ(boost::json::serialize(back.free), boost::json::serialize(original.free));
 }
 
+// A JSON key BSON cannot hold (it has a NUL byte) is refused, nested or not: before, the value
+// was silently dropped, and inside a nested object libbson aborted the process.
+TEST(Codec, FreeJsonWithANulInAKeyIsRefused) {
+  for (const char* json : {R"({"a\u0000b":1})", R"({"a\u0000b":{"x":1}})", R"({"k":[{"x\u0000":[1]}]})"}) {
+    Everything e = sample();
+    e.free = boost::json::parse(json);
+    try {
+      (void)encode(e);
+      ADD_FAILURE() << json << " was encoded";
+    } catch (const infra::InvalidArgumentError& error) {
+      EXPECT_THAT(error.message(), HasSubstr("NUL")) << json;
+    }
+  }
+}
+
 TEST(Codec, NotificationUsesTheOriginalFieldNames) {
   models::NotificationDocument n;
   n.user_id = "u1";

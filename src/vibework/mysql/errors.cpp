@@ -14,6 +14,19 @@ std::string key_name(std::string_view message) {
   auto rest = message.substr(at + 9);
   return std::string(rest.substr(0, rest.find('\'')));
 }
+
+// "Data too long for column 'name' at row 1" -> "name";
+// "Incorrect string value: '...' for column `db`.`user`.`image` at row 1" -> "image"
+std::string column_name(std::string_view message) {
+  const auto at = message.rfind("for column ");
+  if (at == std::string_view::npos) return "?";
+  auto rest = message.substr(at + 11);
+  rest = rest.substr(0, rest.find(" at row"));
+  if (const auto dot = rest.rfind('.'); dot != std::string_view::npos) rest.remove_prefix(dot + 1);
+  while (!rest.empty() && (rest.front() == '\'' || rest.front() == '`')) rest.remove_prefix(1);
+  while (!rest.empty() && (rest.back() == '\'' || rest.back() == '`')) rest.remove_suffix(1);
+  return std::string(rest);
+}
 }  // namespace
 
 void throw_mysql_error(unsigned int e, std::string_view sqlstate, std::string_view message,
@@ -50,6 +63,17 @@ void throw_mysql_error(unsigned int e, std::string_view sqlstate, std::string_vi
     case 1062:
     case 1586:
       throw ConflictError("mysql", fmt::format("duplicate value for unique key '{}'", key_name(message)));
+    // Strict mode refuses a value that does not fit its column: the caller's value, not a server
+    // failure (ER_DATA_TOO_LONG; ER_TRUNCATED_WRONG_VALUE_FOR_FIELD, which MariaDB also reports for
+    // multi-byte text longer than a TEXT column).
+    case 1406:
+      throw InvalidArgumentError("mysql", fmt::format("the value for column '{}' is too long", column_name(message)),
+                                 "validate lengths before writing (VARCHAR(n) counts characters, TEXT 65535 bytes)");
+    case 1366:
+      throw InvalidArgumentError("mysql",
+                                 fmt::format("the value for column '{}' does not fit it (too long, or not of its type)",
+                                             column_name(message)),
+                                 "validate values before writing (VARCHAR(n) counts characters, TEXT 65535 bytes)");
     case 1213:
       throw ConflictError("mysql", "deadlock found; the transaction was rolled back", "retry the transaction");
     case 1205:

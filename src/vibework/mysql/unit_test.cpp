@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "vibework/infra/errors.hpp"
+#include "vibework/mysql/errors.hpp"
 #include "vibework/mysql/migrations.hpp"
 #include "vibework/mysql/query/builders.hpp"
 #include "vibework/schema/auth_schema.hpp"
@@ -91,6 +93,26 @@ TEST(MysqlParams, RawParametersConvertFromCppValues) {
   EXPECT_EQ(std::get<std::uint64_t>(to_param(std::uint64_t{7})), 7u);
   EXPECT_TRUE(is_null(to_param(std::optional<int>{})));
   EXPECT_TRUE(is_null(to_param(std::nullopt)));
+}
+
+// A value too long for its column (strict mode) is the caller's mistake: 400, not a 500.
+TEST(MysqlErrors, DataTooLongIsAnInvalidArgumentNamingTheColumn) {
+  try {
+    throw_mysql_error(1406, "22001", "Data too long for column 'name' at row 1", "127.0.0.1:3306");
+  } catch (const infra::InvalidArgumentError& e) {
+    EXPECT_EQ(e.message(), "the value for column 'name' is too long");
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "another error: " << e.what();
+  }
+  // MariaDB's answer to multi-byte text longer than a TEXT column.
+  try {
+    throw_mysql_error(1366, "22007", "Incorrect string value: '\\xC3\\x85...' for column `db`.`user`.`image` at row 1",
+                      "127.0.0.1:3306");
+  } catch (const infra::InvalidArgumentError& e) {
+    EXPECT_EQ(e.message(), "the value for column 'image' does not fit it (too long, or not of its type)");
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "another error: " << e.what();
+  }
 }
 
 }  // namespace

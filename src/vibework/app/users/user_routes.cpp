@@ -13,12 +13,13 @@ namespace vibework::app::users {
 
 namespace {
 constexpr std::size_t max_name_length = 255;
+constexpr std::size_t max_image_bytes = 65535;  // the user.image column (TEXT)
 
 // The original's {id, name, email, emailVerified, image, createdAt, updatedAt}.
 http::Response user_response(const schema::User& user) { return http::json_response(http::Status::ok, auth::user_json(user)); }
 
-// PATCH's body: name (1..255 characters once trimmed) and image (a string or null); anything
-// else is a 400 naming the field.
+// PATCH's body: name (1..255 characters once trimmed) and image (a string of at most 65535
+// bytes, or null); anything else is a 400 naming the field.
 auth::ProfileChange profile_change(const boost::json::object& body) {
   auth::BodyFields fields(body);
   auth::ProfileChange change;
@@ -35,6 +36,7 @@ auth::ProfileChange profile_change(const boost::json::object& body) {
   if (const auto* image = body.if_contains("image"); image != nullptr && image->is_null()) {
     change.image = std::optional<std::string>();
   } else if (auto given = fields.optional_string("image")) {
+    if (given->size() > max_image_bytes) fields.issue("image", "must be at most 65535 bytes");
     change.image = std::move(given);
   }
   fields.finish();
