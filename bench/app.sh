@@ -110,13 +110,14 @@ me=$(curl -sf -H "cookie: $cookie" "$base/api/users/me")
 
 # wrk scripts: the cookie on every request; the mixed one picks list or create per request and
 # counts answers by status (a create is a 201), so the relay report knows how many events to expect.
+# (wrk.format with its own headers does not add wrk.headers: the create names its cookie itself.)
 cat >"$work/cookie.lua" <<LUA
 wrk.headers["Cookie"] = "$cookie"
 LUA
 cat >"$work/mixed.lua" <<LUA
 wrk.headers["Cookie"] = "$cookie"
 local list = wrk.format("GET", "/api/notifications?limit=20")
-local create = wrk.format("POST", "/api/notifications", {["Content-Type"] = "application/json"}, '$create_body')
+local create = wrk.format("POST", "/api/notifications", {["Content-Type"] = "application/json", ["Origin"] = "$base", ["Cookie"] = "$cookie"}, '$create_body')
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init() created = 0; listed = 0; other = 0 end
@@ -165,12 +166,16 @@ run_wrk 2 /health/live >/dev/null
 run_wrk 2 /api/users/me -s "$work/cookie.lua" >/dev/null
 run_wrk 2 "/api/notifications?limit=20" -s "$work/cookie.lua" >/dev/null
 
+# How many notifications the user has (all unread): the mixed runs' creates are the growth of
+# this count (wrk's own count misses the requests still in flight when it stops).
+notification_count() { curl -sf -H "cookie: $cookie" "$base/api/notifications/unread-count" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])'; }
+count_before=$(notification_count)
+
 # The relay probe: a subscription made now sees every event the mixed runs cause.
 python3 "$events" subscribe "$project" bench-probe
 python3 "$events" collect "$project" bench-probe "$work/events.txt" "$work/events.stop" "$(date +%s.%N)" &
 probe_pid=$!
 pids+=("$probe_pid")
-created_total=0
 load_end=0
 
 for round in $(seq 1 "$rounds"); do
@@ -180,11 +185,11 @@ for round in $(seq 1 "$rounds"); do
   add mixed "$(WRK_OUT=$work/mixed.out run_wrk "$duration" "/api/notifications?limit=20" -s "$work/mixed.lua")"
   load_end=$(date +%s.%N)
   read -r created listed other < <(awk '/^COUNTS/ {print $2, $3, $4}' "$work/mixed.out")
-  created_total=$((created_total + created))
   printf 'round %s: health/live %s | users/me %s | list %s | mixed %s req/s (%s created, %s listed, %s other)\n' "$round" \
     "$(awk '{print $NF}' <<<"${rate[live]}")" "$(awk '{print $NF}' <<<"${rate[me]}")" \
     "$(awk '{print $NF}' <<<"${rate[list]}")" "$(awk '{print $NF}' <<<"${rate[mixed]}")" "$created" "$listed" "$other"
 done
+created_total=$(( $(notification_count) - count_before ))
 echo "$created_total" >"$work/events.stop"
 wait "$probe_pid" || true
 read -r received lag50 lag99 lagmax backlog drain < <(python3 "$events" report "$work/events.txt" "$load_end")
