@@ -1,7 +1,5 @@
 #include "vibework/auth/auth.hpp"
 
-#include <thread>
-
 #include <spdlog/spdlog.h>
 
 #include "vibework/auth/account_routes.hpp"
@@ -9,13 +7,14 @@
 #include "vibework/auth/endpoint.hpp"
 #include "vibework/auth/session_routes.hpp"
 #include "vibework/infra/async/periodic_task.hpp"
+#include "vibework/infra/process_limits.hpp"
 #include "vibework/redis/cache.hpp"
 
 namespace vibework::auth {
 
 namespace {
 HasherOptions hasher_options(const Config& c) {
-  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t cores = infra::usable_cores();
   return {.threads = c.hash_threads == 0 ? cores : c.hash_threads, .queue_limit = c.hash_queue_limit, .argon2 = c.argon2};
 }
 

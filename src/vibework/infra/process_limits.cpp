@@ -5,7 +5,9 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <thread>
 
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <fmt/format.h>
@@ -60,6 +62,16 @@ OpenFileLimitChange raise_open_file_limit() {
   }
   change.soft = target;
   return change;
+}
+
+std::size_t usable_cores() noexcept {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    const int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<std::size_t>(n);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace vibework::infra

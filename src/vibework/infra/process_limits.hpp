@@ -2,6 +2,7 @@
 // Process limits: the open-file limit a server needs. A service manager typically starts us with
 // a soft RLIMIT_NOFILE of 1024 and a much higher hard limit; the soft limit caps sockets, so it
 // is raised to the hard limit once at start (`vibework serve` does this).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,5 +28,10 @@ struct OpenFileLimitChange {
 
 // Raises the soft RLIMIT_NOFILE as far as allowed (see open_file_target). Never throws.
 OpenFileLimitChange raise_open_file_limit();
+
+// The CPUs this process may run on (its affinity mask: taskset, a container's cpuset), at
+// least 1. std::thread::hardware_concurrency counts the machine's instead, so a server pinned
+// to one core would start a thread per machine core (and an Argon2 buffer per hashing thread).
+std::size_t usable_cores() noexcept;
 
 }  // namespace vibework::infra

@@ -1,6 +1,9 @@
 #include "vibework/infra/process_limits.hpp"
 
 #include <limits>
+#include <thread>
+
+#include <sched.h>
 
 #include <sys/resource.h>
 
@@ -47,4 +50,23 @@ TEST(RaiseOpenFileLimit, LeavesTheSoftLimitAtTheHardLimit) {
   EXPECT_GE(change.soft, change.before.soft);
   EXPECT_EQ(raise_open_file_limit().describe(), "open files: soft limit " + std::to_string(change.soft) +
                                                     " (already at the hard limit)");
+}
+
+// The affinity mask counts, not the machine: a thread pinned to one CPU (as `taskset -c 0` pins
+// a process) sees one usable core. Run in a thread of its own so the pin does not outlive it.
+TEST(UsableCores, FollowsTheAffinityMask) {
+  EXPECT_GE(usable_cores(), 1u);
+  std::size_t pinned = 0;
+  std::thread([&] {
+    cpu_set_t mask;
+    ASSERT_EQ(::sched_getaffinity(0, sizeof mask, &mask), 0);
+    int first = 0;
+    while (!CPU_ISSET(first, &mask)) ++first;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);
+    pinned = usable_cores();
+  }).join();
+  EXPECT_EQ(pinned, 1u);
 }

@@ -1,11 +1,13 @@
 #include "vibework/infra/runtime.hpp"
 
+#include "vibework/infra/process_limits.hpp"
+
 namespace vibework::infra {
 
 Runtime::Runtime(RuntimeOptions options)
     : blocking_(options.blocking_threads, "blocking") {
   std::size_t n = options.io_threads;
-  if (n == 0) n = std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  if (n == 0) n = usable_cores();
   contexts_.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     // Concurrency hint 1: each context is driven by exactly one thread, so Asio skips locking.
