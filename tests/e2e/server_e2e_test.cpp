@@ -273,6 +273,28 @@ TEST(DoctorE2E, PrintsTheTable) {
   EXPECT_EQ(*code, 0) << p.output();
 }
 
+// --watch reports again and again (each a full table), without terminal codes when piped, and
+// exits 0 at SIGINT.
+TEST(DoctorE2E, WatchRefreshesUntilInterrupted) {
+  migrate_shared_database();
+  ChildProcess p(vibework_binary(), {"doctor", "--watch", "--interval", "0.2"}, {});
+  auto reports = [&] {
+    const auto out = p.output();
+    std::size_t n = 0;
+    for (auto at = out.find("all services ok"); at != std::string::npos; at = out.find("all services ok", at + 1)) ++n;
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return reports() >= 3; }, 60s)) << p.output();
+  p.signal(SIGINT);
+  const auto code = p.wait_for_exit(30s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0) << p.output();
+  EXPECT_THAT(p.output(), HasSubstr("vibework doctor --watch"));
+  EXPECT_THAT(p.output(), HasSubstr("every 0.2s"));
+  EXPECT_THAT(p.output(), HasSubstr("SINCE"));
+  EXPECT_THAT(p.output(), ::testing::Not(HasSubstr("\x1b[")));  // stdout is a pipe here
+}
+
 TEST(DoctorE2E, ReportsAServiceThatIsDownWithAHint) {
   const auto nothing_there = std::to_string(free_port());
   ChildProcess p(vibework_binary(), {"doctor"}, {{"REDIS_URL", "redis://127.0.0.1:" + nothing_there}});

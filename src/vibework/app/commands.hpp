@@ -1,5 +1,6 @@
 #pragma once
 // The subcommands of the `vibework` binary. Each returns the process exit code.
+#include <chrono>
 #include <iosfwd>
 #include <memory>
 
@@ -23,7 +24,13 @@ int run_serve(const AppConfig& config, bool with_worker = false);
 int run_worker(const AppConfig& config);
 // Adds the worker to the lifecycle: after every component built so far, so it stops before them.
 std::shared_ptr<worker::Worker> add_worker(Infrastructure& infrastructure);
-int run_doctor(const AppConfig& config);
+// `vibework doctor`: every readiness check once, a table, exit 1 if any fails; with `--watch`, every
+// `interval` until SIGINT/SIGTERM (exit 0).
+struct DoctorOptions {
+  bool watch = false;
+  std::chrono::milliseconds interval{2000};
+};
+int run_doctor(const AppConfig& config, const DoctorOptions& options = {});
 // `vibework migrate` (status_only: `--status`): creates the database if it does not exist,
 // applies pending migrations from MYSQL_MIGRATIONS_DIR, prints what it did to `out`, errors
 // to `err`.

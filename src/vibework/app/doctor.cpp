@@ -1,14 +1,24 @@
-// `vibework doctor`: start every component, run the readiness checks once and print a table
-// (service, address, status, latency, and for failures the message and what to try).
+// `vibework doctor`: start every component, run the readiness checks and print a table (service,
+// address, status, latency, and for failures the message and what to try). Once, or with
+// --watch every interval until SIGINT/SIGTERM, on a screen that also shows how long each service
+// has been in its state and the last errors.
+#include <csignal>
 #include <future>
 #include <iostream>
+#include <optional>
 #include <string>
-#include <string_view>
 
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "vibework/app/commands.hpp"
+#include "vibework/app/doctor_view.hpp"
 #include "vibework/app/infrastructure.hpp"
 #include "vibework/infra/health.hpp"
 #include "vibework/infra/runtime.hpp"
@@ -16,33 +26,37 @@
 namespace vibework::app {
 
 namespace {
-void print_table(const infra::ReadinessReport& report) {
-  std::cout << fmt::format("{:<10} {:<36} {:<7} {:>9}\n", "SERVICE", "ADDRESS", "STATUS", "LATENCY");
-  for (const auto& c : report.checks) {
-    std::cout << fmt::format("{:<10} {:<36} {:<7} {:>7}ms\n", c.name, c.address, c.status.is_ok() ? "ok" : "ERROR",
-                             c.status.latency.count());
-    if (!c.status.is_ok()) {
-      // The failure's own hint (the end of its message) is the precise advice, shown once under
-      // "try:"; the check's general hint is for failures without one (a timeout, say).
-      std::string_view message = c.status.message;
-      const std::string suffix = "; " + c.status.hint;
-      if (!c.status.hint.empty() && message.ends_with(suffix)) message.remove_suffix(suffix.size());
-      const auto& hint = c.status.hint.empty() ? c.hint : c.status.hint;
-      std::cout << "           error: " << message << "\n";
-      if (!hint.empty()) std::cout << "           try:   " << hint << "\n";
-    }
+// Watches until a signal: each report replaces the screen on a terminal, follows the last one
+// (separated by a blank line) when the output is a file or a pipe.
+awaitable<void> watch(infra::Readiness& readiness, asio::signal_set& signals, std::chrono::milliseconds interval) {
+  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  WatchView view(interval);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  bool stop = false;
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    stop = true;
+    timer.cancel();
+  });
+  while (!stop) {
+    const auto report = co_await readiness.report();
+    const auto screen = view.update(report, WatchView::Clock::now());
+    std::cout << (terminal ? "\x1b[H\x1b[2J" : "\n") << screen << std::flush;
+    if (stop) break;
+    timer.expires_after(interval);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
   }
-  if (report.checks.empty()) std::cout << "(no services registered)\n";
-  std::cout << (!report.ok ? "some services are failing\n"
-                 : report.degraded ? "degraded: a non-critical service is failing\n"
-                                   : "all services ok\n");
 }
 }  // namespace
 
-int run_doctor(const AppConfig& config) {
+int run_doctor(const AppConfig& config, const DoctorOptions& options) {
   infra::Runtime runtime({1, config.blocking_threads});
   infra::Readiness readiness(config.health_timeout);
   auto infrastructure = build_infrastructure(config, runtime, readiness);
+  // Only a watch catches the signals: a one-shot doctor stops at Ctrl-C like any tool.
+  std::optional<asio::signal_set> signals;
+  if (options.watch) signals.emplace(runtime.io_context(0), SIGINT, SIGTERM);
   std::promise<int> exit_code;
   runtime.start();
   asio::co_spawn(
@@ -51,9 +65,13 @@ int run_doctor(const AppConfig& config) {
         int code = exit_ok;
         try {
           co_await infrastructure->lifecycle.start_all();
-          const auto report = co_await readiness.report();
-          print_table(report);
-          code = report.ok && !report.degraded ? exit_ok : exit_failure;  // doctor: every service must pass
+          if (options.watch) {
+            co_await watch(readiness, *signals, options.interval);
+          } else {
+            const auto report = co_await readiness.report();
+            std::cout << render_report(report);
+            code = report.ok && !report.degraded ? exit_ok : exit_failure;  // doctor: every service must pass
+          }
         } catch (const std::exception& e) {
           std::cout << "vibework could not start its components: " << e.what() << "\n";
           code = exit_failure;
@@ -63,6 +81,10 @@ int run_doctor(const AppConfig& config) {
       },
       asio::detached);
   const int code = exit_code.get_future().get();
+  if (signals) {
+    boost::system::error_code ignored;
+    asio::post(runtime.io_context(0), [&] { signals->cancel(ignored); });
+  }
   runtime.join();
   return code;
 }

@@ -48,6 +48,11 @@ int main(int argc, char** argv) {
   serve->add_flag("--with-worker", with_worker, "Run the Pub/Sub worker in the same process");
   auto* worker = cli.add_subcommand("worker", "Run the Pub/Sub worker (every component but HTTP) until SIGTERM/SIGINT");
   auto* doctor = cli.add_subcommand("doctor", "Check every service once and print a table (exit 1 if any fails)");
+  vibework::app::DoctorOptions doctor_options;
+  double doctor_interval_seconds = 2.0;
+  doctor->add_flag("--watch", doctor_options.watch, "Check again every --interval seconds until Ctrl-C, on a refreshing screen");
+  doctor->add_option("--interval", doctor_interval_seconds, "Seconds between checks with --watch (default 2)")
+      ->check(CLI::Range(0.1, 3600.0));
   auto* migrate = cli.add_subcommand("migrate", "Apply pending MySQL migrations from migrations/ (safe to run concurrently)");
   bool migrate_status = false;
   migrate->add_flag("--status", migrate_status, "Only list applied and pending migrations");
@@ -76,7 +81,10 @@ int main(int argc, char** argv) {
                          Verbosity::server);
     }
     if (*worker) return with_config(vibework::app::run_worker, Verbosity::server);
-    if (*doctor) return with_config(vibework::app::run_doctor);
+    if (*doctor) {
+      doctor_options.interval = std::chrono::milliseconds(static_cast<long long>(doctor_interval_seconds * 1000));
+      return with_config([&](const AppConfig& config) { return vibework::app::run_doctor(config, doctor_options); });
+    }
     if (*migrate) {
       return with_config([&](const AppConfig& config) {
         return vibework::app::run_migrate(config.get<vibework::mysql::Config>(), migrate_status, std::cout, std::cerr);
