@@ -25,29 +25,13 @@ duration=10
 connections=50
 rounds=${ROUNDS:-3}
 binary=${VIBEWORK_BINARY:-}
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --binary) binary=$2; shift 2 ;;
-    --duration) duration=$2; shift 2 ;;
-    --connections) connections=$2; shift 2 ;;
-    --rounds) rounds=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
-    *) echo "app.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
 
-for tool in wrk taskset curl mysql python3; do
-  command -v "$tool" >/dev/null || { echo "app.sh: $tool is missing; run scripts/bootstrap" >&2; exit 1; }
-done
-if [ -z "$binary" ]; then
-  for candidate in "$root/build/release/vibework" "$root/build/dev/vibework"; do
-    [ -x "$candidate" ] && { binary=$candidate; break; }
-  done
-fi
-if [ -z "$binary" ] || [ ! -x "$binary" ]; then
-  echo "app.sh: no vibework binary; build one (cmake --preset release && cmake --build --preset release --target vibework) or pass --binary" >&2
-  exit 1
-fi
+bench=app.sh
+# shellcheck source=lib.sh
+source "$root/bench/lib.sh"
+bench_options 2,21 "$@"
+bench_require wrk taskset curl mysql python3
+binary=$(bench_binary "$binary")
 # shellcheck source=../scripts/lib/env.sh
 source "$root/scripts/lib/env.sh"
 events=$root/bench/app_events.py
@@ -56,12 +40,10 @@ work=$(mktemp -d /tmp/vibework-bench-app.XXXXXX)
 database=vibework_app_bench_$$
 project=vibework-app-bench-$$
 pids=()
-mysql_cli() { MYSQL_PWD=$MYSQL_PASSWORD mysql --protocol=tcp -h "$MYSQL_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" --connect-timeout=10 "$@"; }
 cleanup() {
   set +e
   trap - EXIT INT TERM
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  bench_stop_all
   mysql_cli -e "DROP DATABASE IF EXISTS \`$database\`" 2>/dev/null
   python3 "$events" drop-database 127.0.0.1 27017 "$database" 2>/dev/null
   rm -rf "$work"
@@ -75,7 +57,6 @@ export MONGODB_URI=mongodb://127.0.0.1:27017/$database
 export PUBSUB_PROJECT_ID=$project
 "$binary" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 base=http://127.0.0.1:$port
 HTTP_HOST=127.0.0.1 HTTP_PORT=$port HTTP_THREADS=1 HTTP_ACCESS_LOG=false AUTH_URL=$base \
@@ -189,7 +170,16 @@ for round in $(seq 1 "$rounds"); do
     "$(awk '{print $NF}' <<<"${rate[live]}")" "$(awk '{print $NF}' <<<"${rate[me]}")" \
     "$(awk '{print $NF}' <<<"${rate[list]}")" "$(awk '{print $NF}' <<<"${rate[mixed]}")" "$created" "$listed" "$other"
 done
-created_total=$(( $(notification_count) - count_before ))
+# Creates wrk gave up on when it stopped may still be finishing: count once two reads a second
+# apart agree (at most 30 s).
+settled=$(notification_count)
+for _ in $(seq 1 30); do
+  sleep 1
+  now=$(notification_count)
+  [ "$now" = "$settled" ] && break
+  settled=$now
+done
+created_total=$(( settled - count_before ))
 echo "$created_total" >"$work/events.stop"
 wait "$probe_pid" || true
 read -r received lag50 lag99 lagmax backlog drain < <(python3 "$events" report "$work/events.txt" "$load_end")

@@ -27,29 +27,13 @@ connections=50
 rounds=${ROUNDS:-3}
 signin_connections=8
 binary=${VIBEWORK_BINARY:-}
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --binary) binary=$2; shift 2 ;;
-    --duration) duration=$2; shift 2 ;;
-    --connections) connections=$2; shift 2 ;;
-    --rounds) rounds=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
-    *) echo "auth.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
 
-for tool in wrk taskset node npm curl mysql flock; do
-  command -v "$tool" >/dev/null || { echo "auth.sh: $tool is missing; run scripts/bootstrap" >&2; exit 1; }
-done
-if [ -z "$binary" ]; then
-  for candidate in "$root/build/release/vibework" "$root/build/dev/vibework"; do
-    [ -x "$candidate" ] && { binary=$candidate; break; }
-  done
-fi
-if [ -z "$binary" ] || [ ! -x "$binary" ]; then
-  echo "auth.sh: no vibework binary; build one (cmake --preset release && cmake --build --preset release --target vibework) or pass --binary" >&2
-  exit 1
-fi
+bench=auth.sh
+# shellcheck source=lib.sh
+source "$root/bench/lib.sh"
+bench_options 2,21 "$@"
+bench_require wrk taskset node npm curl mysql flock
+binary=$(bench_binary "$binary")
 # shellcheck source=../scripts/lib/env.sh
 source "$root/scripts/lib/env.sh"
 
@@ -66,12 +50,10 @@ source "$root/scripts/lib/env.sh"
 work=$(mktemp -d /tmp/vibework-bench-auth.XXXXXX)
 database=vibework_ba_bench_$$
 pids=()
-mysql_cli() { MYSQL_PWD=$MYSQL_PASSWORD mysql --protocol=tcp -h "$MYSQL_HOST" -P "$MYSQL_PORT" -u "$MYSQL_USER" --connect-timeout=10 "$@"; }
 cleanup() {
   set +e
   trap - EXIT INT TERM
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  bench_stop_all
   mysql_cli -e "DROP DATABASE IF EXISTS \`$database\`" 2>/dev/null
   rm -rf "$work"
 }
@@ -82,7 +64,6 @@ mysql_cli -e "CREATE DATABASE \`$database\` CHARACTER SET utf8mb4 COLLATE utf8mb
 export MYSQL_DATABASE=$database
 "$binary" migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_for() {  # url pid: until it answers, the process exits, or 30 s pass
   local deadline=$((SECONDS + 30))
   until curl -sf -o /dev/null --max-time 2 "$1"; do
@@ -260,7 +241,7 @@ awk -v vg="$(m vw_gs)" -v ng="$(m node_gs)" -v vp="$(mp vw_gs)" -v np="$(mp node
   printf "sign-in ceiling, 1 core / one hash:            %8.1f req/s\n", 1000/h
   printf "vibework sign-in / that ceiling:               %8.2fx\n", vs/(1000/h)
   printf "sign-in throughput vibework/node:              %8.2fx (Argon2id vs Better-Auth scrypt N=16384 r=16)\n", vs/ns
-  printf "get-session p99 under a sign-in flood:         vibework %.2f ms, node %.2f ms (%.3fx)\n", vfp, nfp, vfp/nfp
+  printf "get-session p99 under a sign-in flood:         vibework %.2f ms, node %.2f ms (%.3fx)\n", vfp, nfp, (nfp ? vfp/nfp : 0)
   printf "peak RSS (VmHWM):                              vibework %.1f MB, node %.1f MB\n", vr/1024, nr/1024
 }'
 case $binary in */build/dev/*|*/build/asan/*) echo "NOTE: $binary is a Debug build; for figures that mean something use the release preset (--binary build/release/vibework)" ;; esac
