@@ -27,7 +27,6 @@ RateLimitOptions limiter_options(const Config& c, bool production) {
 Auth::Auth(Config config, bool production, mysql::Database& db, redis::Client* redis, mail::Mailer* mailer)
     : config_(std::move(config)),
       production_(production),
-      db_(db),
       cache_(redis != nullptr && config_.session_cache_ttl.count() > 0 ? std::make_unique<redis::Cache>(*redis)
                                                                       : nullptr),
       sessions_(db, config_.session),

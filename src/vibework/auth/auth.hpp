@@ -85,7 +85,6 @@ class Auth final : public infra::Component {
  private:
   Config config_;
   bool production_;
-  mysql::Database& db_;
   std::unique_ptr<redis::Cache> cache_;
   SessionStore sessions_;
   UserStore users_;
