@@ -156,7 +156,7 @@ awaitable<std::optional<Document>> Collection::find_one_and_update(Document filt
                                      return_new, upsert, what](mongoc_client_t* client) {
     return find_and_modify(client, *db, name, filter, &update, return_new, upsert, what);
   };
-  co_return co_await db_->run(what, std::move(job));
+  co_return co_await db_->run_update(what, std::move(job));
 }
 
 awaitable<std::optional<Document>> Collection::find_one_and_delete(Document filter) {
@@ -180,7 +180,7 @@ awaitable<UpdateResult> Collection::update_many(Document filter, Document update
         }
         return UpdateResult{reply.int_field("matchedCount"), reply.int_field("modifiedCount")};
       };
-  co_return co_await db_->run(what, std::move(job));
+  co_return co_await db_->run_update(what, std::move(job));
 }
 
 awaitable<std::int64_t> Collection::delete_many(Document filter) {

@@ -97,6 +97,10 @@ Config Config::parse(infra::EnvReader& env, const infra::CoreConfig&) {
   c.operation_timeout = env.milliseconds("MONGODB_OPERATION_TIMEOUT_MS", c.operation_timeout,
                                          std::chrono::milliseconds(1), std::chrono::milliseconds(3'600'000));
   c.app_name = env.string("MONGODB_APP_NAME", c.app_name);
+  const auto serialize = env.one_of("MONGODB_SERIALIZE_UPDATES", "auto", {"auto", "true", "false"});
+  c.serialize_updates = serialize == "true"    ? Config::SerializeUpdates::on
+                        : serialize == "false" ? Config::SerializeUpdates::off
+                                               : Config::SerializeUpdates::automatic;
   if (uri) {
     if (const char* app = mongoc_uri_get_appname(uri.get()); app != nullptr && *app != '\0') c.app_name = app;
   }

@@ -22,6 +22,12 @@ struct Config {
   std::chrono::milliseconds acquire_timeout{5'000};           // waitQueueTimeoutMS | MONGODB_ACQUIRE_TIMEOUT_MS
   std::chrono::milliseconds operation_timeout{10'000};        // MONGODB_OPERATION_TIMEOUT_MS (sent as maxTimeMS)
   std::string app_name = "vibework";                          // appname | MONGODB_APP_NAME
+  // MONGODB_SERIALIZE_UPDATES: run this process's updates (update, findAndModify) one at a time.
+  // FerretDB 1.x reads a document and writes it back whole in two steps, so two concurrent
+  // updates of one document can lose one; MongoDB applies each atomically. `auto` turns it on
+  // when the server says it is FerretDB (buildInfo.ferretdbVersion).
+  enum class SerializeUpdates { automatic, on, off };
+  SerializeUpdates serialize_updates = SerializeUpdates::automatic;
 
   // The longest a caller waits for one operation once it holds a pool slot: server selection,
   // then the server's answer (maxTimeMS or the socket timeout, whichever is longer), plus slack.

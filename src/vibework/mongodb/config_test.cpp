@@ -77,6 +77,14 @@ TEST(MongodbConfig, CommonMistakesInOurWords) {
   EXPECT_THAT(problems_of(load({{"MONGODB_POOL_SIZE", "0"}})), HasSubstr("MONGODB_POOL_SIZE"));
 }
 
+TEST(MongodbConfig, SerializeUpdatesIsAutoTrueOrFalse) {
+  using S = Config::SerializeUpdates;
+  EXPECT_EQ(load({}).config.get<Config>().serialize_updates, S::automatic);
+  EXPECT_EQ(load({{"MONGODB_SERIALIZE_UPDATES", "true"}}).config.get<Config>().serialize_updates, S::on);
+  EXPECT_EQ(load({{"MONGODB_SERIALIZE_UPDATES", "false"}}).config.get<Config>().serialize_updates, S::off);
+  EXPECT_THAT(problems_of(load({{"MONGODB_SERIALIZE_UPDATES", "yes please"}})), HasSubstr("MONGODB_SERIALIZE_UPDATES"));
+}
+
 TEST(MongodbConfig, ProblemNeverShowsThePassword) {
   const auto r = load({{"MONGODB_URI", "mongodb://u:hunter2-mongo@localhost:99999/db"}});
   ASSERT_FALSE(r.ok());

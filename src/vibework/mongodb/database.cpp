@@ -49,11 +49,18 @@ Database::Database(Config config, infra::Runtime& runtime)
                {"mongodb", "a connection to " + config_.address,
                 "raise MONGODB_POOL_SIZE (or maxPoolSize in MONGODB_URI), or look for slow queries",
                 "the MongoDB client for " + config_.address + " is shut down",
-                "the service is stopping; retry on another instance"}) {}
+                "the service is stopping; retry on another instance"}),
+      update_gate_(1, {"mongodb", "the turn to update (updates run one at a time: MONGODB_SERIALIZE_UPDATES)",
+                       "updates are queuing: set MONGODB_SERIALIZE_UPDATES=false on MongoDB, or look for slow updates",
+                       "the MongoDB client for " + config_.address + " is shut down",
+                       "the service is stopping; retry on another instance"}) {
+  serialize_updates_.store(config_.serialize_updates == Config::SerializeUpdates::on);
+}
 
 Database::~Database() {
   // stop() is the graceful path; this only guards against a component dropped while calls
   // still run (they end within the driver's socket timeout).
+  update_gate_.close();
   limiter_.close();
   while (limiter_.in_use() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (auto* pool = pool_.exchange(nullptr)) mongoc_client_pool_destroy(pool);
@@ -70,6 +77,22 @@ void Database::send_ping(mongoc_client_t* client) const {
   const bool ok = mongoc_client_command_simple(client, config_.database.c_str(), command, nullptr, nullptr, &error);
   bson_destroy(command);
   if (!ok) throw_driver_error(error, "ping", config_.address);
+}
+
+bool Database::is_ferretdb(mongoc_client_t* client) const {
+  bson_t* command = BCON_NEW("buildInfo", BCON_INT32(1));
+  bson_t reply;
+  bson_error_t error;
+  const bool ok = mongoc_client_command_simple(client, "admin", command, nullptr, &reply, &error);
+  bson_destroy(command);
+  bool ferretdb = false;
+  if (ok) {
+    bson_iter_t it;
+    ferretdb = bson_iter_init_find(&it, &reply, "ferretdbVersion");
+  }
+  bson_destroy(&reply);  // initialised by the driver on failure too
+  if (!ok) throw_driver_error(error, "buildInfo", config_.address);
+  return ferretdb;
 }
 
 void Database::declare_indexes(std::string collection, std::vector<IndexSpec> indexes) {
@@ -132,6 +155,14 @@ awaitable<void> Database::ping() {
   auto send = [this](mongoc_client_t* client) { send_ping(client); };
   co_await run("ping " + config_.address, std::move(send));
   if (!indexes_ensured_.load()) {  // at start, or the server was unreachable then
+    if (config_.serialize_updates == Config::SerializeUpdates::automatic) {
+      auto ask = [this](mongoc_client_t* client) { return is_ferretdb(client); };
+      const bool ferretdb = co_await run("buildInfo " + config_.address, std::move(ask));
+      if (ferretdb && !serialize_updates_.exchange(true)) {
+        spdlog::info("mongodb: {} is FerretDB, whose updates are not atomic: this process runs its updates one at a "
+                     "time (MONGODB_SERIALIZE_UPDATES)", config_.address);
+      }
+    }
     co_await ensure_indexes();
     indexes_ensured_.store(true);
   }
@@ -147,6 +178,7 @@ std::vector<infra::HealthCheck> Database::checks() {
 }
 
 awaitable<void> Database::stop() {
+  update_gate_.close();
   limiter_.close();
   co_await limiter_.drained();
   if (auto* pool = pool_.exchange(nullptr)) mongoc_client_pool_destroy(pool);

@@ -96,6 +96,17 @@ class Database final : public infra::Component {
     auto call = blocking_.run(std::move(job));
     co_return co_await infra::with_timeout(std::move(call), config_.operation_deadline(), "mongodb", std::move(what));
   }
+  // run() for an update (update, findAndModify): one at a time in this process when
+  // serializing_updates() (see Config::serialize_updates), else run() itself.
+  template <typename F>
+  auto run_update(std::string what, F fn) -> awaitable<std::invoke_result_t<F&, mongoc_client_t*>> {
+    infra::AsyncSemaphore::Permit turn;
+    if (serializing_updates()) turn = co_await update_gate_.acquire(config_.acquire_timeout);
+    co_return co_await run(std::move(what), std::move(fn));
+  }
+  // Whether updates are serialized: MONGODB_SERIALIZE_UPDATES, or for `auto` whether the server
+  // has said it is FerretDB (known after the first successful ping).
+  bool serializing_updates() const noexcept { return serialize_updates_.load(std::memory_order_relaxed); }
 
  private:
   // One pooled client for the duration of a call.
@@ -109,6 +120,7 @@ class Database final : public infra::Component {
   };
   [[noreturn]] void throw_not_started() const;
   void send_ping(mongoc_client_t* client) const;  // on a worker thread
+  bool is_ferretdb(mongoc_client_t* client) const;  // buildInfo, on a worker thread
 
   DriverInstance driver_;  // first: destroyed after the pool
   Config config_;
@@ -118,6 +130,8 @@ class Database final : public infra::Component {
   std::mutex declared_mutex_;
   std::vector<CollectionIndexes> declared_;
   std::atomic<bool> indexes_ensured_{false};
+  std::atomic<bool> serialize_updates_{false};
+  infra::AsyncSemaphore update_gate_;  // one permit: the update in progress when serializing
 };
 
 }  // namespace vibework::mongodb

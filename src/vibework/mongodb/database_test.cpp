@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <mongoc/mongoc.h>
 
+#include "vibework/infra/async/gather.hpp"
 #include "vibework/infra/health.hpp"
 #include "vibework/infra/lifecycle.hpp"
 #include "vibework/mongodb/model.hpp"
@@ -163,6 +164,37 @@ TEST(Database, UnreachableServerDoesNotFailStartAndHealthNamesTheAddress) {
     EXPECT_THAT(e.what(), HasSubstr("127.0.0.1:1"));
   }
   run_async(db->stop());
+}
+
+// Concurrent updates of one document all count: FerretDB reads and writes a document back in two
+// steps (two concurrent $inc can leave +1), so `auto` serializes this process's updates there.
+TEST(Database, ConcurrentUpdatesOfOneDocumentAllCount) {
+  test::StartedDatabase s(test::config_for("vibework_test_serialized_updates"));
+  run_async(s.db->start());
+  const bool ferret = run_async(test::is_ferretdb(*s.db));
+  EXPECT_EQ(s.db->serializing_updates(), ferret) << "MONGODB_SERIALIZE_UPDATES=auto follows the server";
+  auto counters = s.db->collection("counters");
+  run_async(counters.delete_many(Document::from_json("{}")));
+  run_async(counters.insert_one(Document::from_json(R"({"_id": "c", "n": 0, "m": 0})")));
+  constexpr std::size_t writers = 40;
+  run_async([&]() -> awaitable<void> {
+    // Half findAndModify, half update: the two kinds the notifications API and its relay mix.
+    auto bump = [&](std::size_t i) -> awaitable<void> {
+      auto filter = Document::from_json(R"({"_id": "c"})");
+      if (i % 2 == 0) {
+        auto inc = Document::from_json(R"({"$inc": {"n": 1}})");
+        (void)co_await counters.find_one_and_update(std::move(filter), std::move(inc), true);
+      } else {
+        auto inc = Document::from_json(R"({"$inc": {"m": 1}})");
+        (void)co_await counters.update_many(std::move(filter), std::move(inc));
+      }
+    };
+    co_await infra::gather(writers, std::move(bump));
+  }());
+  auto found = run_async(counters.find_one(Document::from_json(R"({"_id": "c"})")));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_THAT(found->to_json(), HasSubstr(R"("n" : 20)")) << found->to_json();
+  EXPECT_THAT(found->to_json(), HasSubstr(R"("m" : 20)")) << found->to_json();
 }
 
 TEST(Database, StopWaitsForInFlightOperationsThenRefuses) {
