@@ -21,6 +21,7 @@
 #include "vibework/http/connection.hpp"
 #include "vibework/http/error_response.hpp"
 #include "vibework/http/request_id.hpp"
+#include "vibework/http/request_trace.hpp"
 #include "vibework/infra/async/deadline_sweep.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/runtime.hpp"
@@ -348,6 +349,7 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
 
       Request request;
       std::optional<Response> response;
+      infra::SharedTrace trace;
       // For the access log, also when the request was rejected after its header was read.
       std::string log_method = "-", log_target = "-";
       if (parser.is_header_done()) {
@@ -372,7 +374,11 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
         request.message = parser.release();
         request.request_id = request_id_for(request.header("X-Request-Id"));
         request.remote = remote;
-        response = co_await dispatch(request);
+        // The handler runs on an executor that installs the request's trace at each of its
+        // resumptions: all its log lines carry the trace id (infra/current_trace.hpp).
+        trace = request_trace(&request.message);
+        const auto traced = infra::traced(worker.ctx.get_executor(), trace);
+        response = co_await asio::co_spawn(traced, dispatch(request), use_awaitable);
         response->keep_alive(request.message.keep_alive() && !worker.draining);
         if (request.method() == Verb::head) {
           const auto length = response->body().size();
@@ -381,12 +387,15 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
         }
       }
       if (!request.request_id.empty()) response->set("X-Request-Id", request.request_id);
+      if (!trace) trace = request_trace(parser.is_header_done() ? &parser.get() : nullptr);  // rejected early
+      set_traceresponse(*response, *trace);
 
       // A client that does not read its response gets the same bound as one that does not send.
       connection.phase = Phase::writing;
       connection.set_deadline(Clock::now() + config.read_timeout);
       const auto written = co_await beast_http::async_write(socket, *response, asio::redirect_error(use_awaitable, ec));
       if (config.access_log) {
+        const infra::TraceScope scope(trace);
         log_access({log_method, log_target, response->result_int(),
                     std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started), written,
                     request.request_id, remote},

@@ -11,7 +11,7 @@ namespace vibework::infra {
 
 namespace {
 constexpr char hex_digits[] = "0123456789abcdef";
-constexpr std::size_t v00_size = 55;  // 2 + 1 + 32 + 1 + 16 + 1 + 2
+constexpr std::size_t v00_size = TraceContext::traceparent_size;  // 2 + 1 + 32 + 1 + 16 + 1 + 2
 
 bool lower_hex(char c) noexcept { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
@@ -74,16 +74,21 @@ void random_hex(std::array<char, N>& out) {
 }
 }  // namespace
 
+void TraceContext::write_traceparent(char* out) const noexcept {
+  out[0] = '0';
+  out[1] = '0';
+  out[2] = '-';
+  std::copy(trace_id.begin(), trace_id.end(), out + 3);
+  out[35] = '-';
+  std::copy(span_id.begin(), span_id.end(), out + 36);
+  out[52] = '-';
+  out[53] = hex_digits[flags >> 4];
+  out[54] = hex_digits[flags & 0xf];
+}
+
 std::string TraceContext::traceparent() const {
-  std::string out;
-  out.reserve(v00_size);
-  out += "00-";
-  out += trace_id_hex();
-  out += '-';
-  out += span_id_hex();
-  out += '-';
-  out += hex_digits[flags >> 4];
-  out += hex_digits[flags & 0xf];
+  std::string out(traceparent_size, '\0');
+  write_traceparent(out.data());
   return out;
 }
 

@@ -29,6 +29,9 @@ struct TraceContext {
   bool sampled() const noexcept { return (flags & 0x01) != 0; }
   // "00-<trace-id>-<span-id>-<flags>": what to send on, with this context as the parent.
   std::string traceparent() const;
+  static constexpr std::size_t traceparent_size = 55;
+  // The same into `out` (traceparent_size characters, no terminator): no allocation.
+  void write_traceparent(char* out) const noexcept;
 
   bool operator==(const TraceContext&) const = default;
 };
