@@ -2,12 +2,12 @@
 
 namespace vibework::http {
 
-infra::SharedTrace request_trace(const boost::beast::http::fields* headers) {
-  // Two traceparent headers are not one trace to continue (the spec: treat as invalid).
+infra::TraceContext request_trace(const boost::beast::http::fields* headers) {
+  // Two traceparent headers are not one trace to continue (treated as invalid).
   if (headers != nullptr && headers->count(infra::TRACEPARENT) == 1) {
-    return std::make_shared<const infra::TraceContext>(infra::trace_from_header(headers->find(infra::TRACEPARENT)->value()));
+    return infra::trace_from_header(headers->find(infra::TRACEPARENT)->value());
   }
-  return std::make_shared<const infra::TraceContext>(infra::start_trace());
+  return infra::start_trace();
 }
 
 void set_traceresponse(boost::beast::http::fields& headers, const infra::TraceContext& trace) {

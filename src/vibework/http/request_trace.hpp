@@ -9,14 +9,14 @@
 // and which events written while handling it carry on as their parent (their traceparent).
 #include <boost/beast/http/fields.hpp>
 
-#include "vibework/infra/current_trace.hpp"
+#include "vibework/infra/trace_context.hpp"
 
 namespace vibework::http {
 
 inline constexpr std::string_view TRACERESPONSE = "traceresponse";
 
 // `headers` may be null (no request header was read): a new trace.
-infra::SharedTrace request_trace(const boost::beast::http::fields* headers);
+infra::TraceContext request_trace(const boost::beast::http::fields* headers);
 
 // Sets the traceresponse header from `trace`.
 void set_traceresponse(boost::beast::http::fields& headers, const infra::TraceContext& trace);

@@ -3,18 +3,25 @@
 namespace vibework::infra {
 
 namespace {
-// Points at the SharedTrace of the innermost TraceScope on this thread (which owns it).
-thread_local const SharedTrace* installed = nullptr;
+// Points at the cell of the innermost TraceScope on this thread (which owns a reference).
+thread_local const SharedTraceCell* installed = nullptr;
 
 using IoExecutor = asio::io_context::executor_type;
 }  // namespace
 
-const TraceContext* current_trace() noexcept { return installed == nullptr ? nullptr : installed->get(); }
+const TraceContext* current_trace() noexcept {
+  return installed == nullptr || *installed == nullptr ? nullptr : (*installed)->get();
+}
 
-SharedTrace current_trace_shared() noexcept { return installed == nullptr ? nullptr : *installed; }
+SharedTraceCell current_trace_cell() noexcept { return installed == nullptr ? nullptr : *installed; }
 
-TraceScope::TraceScope(SharedTrace trace) noexcept : trace_(std::move(trace)), previous_(installed) {
-  installed = &trace_;
+SharedTraceCell pinned_current_trace() {
+  const auto* trace = current_trace();
+  return trace == nullptr ? nullptr : std::make_shared<TraceCell>(*trace);
+}
+
+TraceScope::TraceScope(SharedTraceCell cell) noexcept : cell_(std::move(cell)), previous_(installed) {
+  installed = &cell_;
 }
 
 TraceScope::~TraceScope() { installed = previous_; }
@@ -25,15 +32,15 @@ asio::any_io_executor untraced(const asio::any_io_executor& ex) {
   return ex;
 }
 
-asio::any_io_executor traced(const asio::any_io_executor& ex, SharedTrace trace) {
+asio::any_io_executor traced(const asio::any_io_executor& ex, SharedTraceCell cell) {
   auto inner = untraced(ex);
-  if (!trace) return inner;
-  if (const auto* io = inner.target<IoExecutor>()) return TracedExecutor<IoExecutor>(*io, std::move(trace));
-  return TracedExecutor<asio::any_io_executor>(std::move(inner), std::move(trace));
+  if (!cell) return inner;
+  if (const auto* io = inner.target<IoExecutor>()) return TracedExecutor<IoExecutor>(*io, std::move(cell));
+  return TracedExecutor<asio::any_io_executor>(std::move(inner), std::move(cell));
 }
 
-asio::any_io_executor traced(const asio::any_io_executor& ex, TraceContext trace) {
-  return traced(ex, std::make_shared<const TraceContext>(trace));
+asio::any_io_executor traced(const asio::any_io_executor& ex, const TraceContext& trace) {
+  return traced(ex, std::make_shared<TraceCell>(trace));
 }
 
 }  // namespace vibework::infra

@@ -4,15 +4,18 @@
 //
 // A thread_local set once at the start of a request would be wrong: coroutines of many
 // requests interleave on one I/O thread and resume on others. So the trace travels with the
-// executor instead: a coroutine spawned on traced(ex, trace) runs every resumption through
-// TracedExecutor::execute, which installs the trace for exactly that run and restores what was
+// executor instead: a coroutine spawned on traced(ex, cell) runs every resumption through
+// TracedExecutor::execute, which installs the cell for exactly that run and restores what was
 // there before. Everything the coroutine starts on its executor inherits it: awaited driver
-// calls (their hand-off posts back to it), with_timeout's operation, co_spawn'ed children.
+// calls (their hand-off posts back to it), co_spawn'ed children, run_on hops, blocking-pool jobs.
 //
 //   auto ex = infra::traced(io.get_executor(), infra::trace_from_header(header));
-//   co_await asio::co_spawn(ex, handle(request), use_awaitable);   // spdlog lines get trace=...
+//   co_await asio::co_spawn(ex, handle(message), use_awaitable);   // spdlog lines get trace=...
 //
-// Cost: a shared_ptr copy per resumption (the executor is 24 bytes, so any_io_executor holds it
+// The cell may change: the HTTP server spawns each connection once on a traced executor and
+// sets the cell to each request's trace in turn (no allocation or spawn per request). Work
+// that may outlive the caller's current trace (with_timeout's operation) pins a copy.
+// Cost per resumption: a shared_ptr copy (the executor is 24 bytes, so any_io_executor holds it
 // without allocating) and two thread_local writes.
 #include <memory>
 #include <type_traits>
@@ -29,33 +32,53 @@
 
 namespace vibework::infra {
 
-using SharedTrace = std::shared_ptr<const TraceContext>;
+// The trace some work runs in, or none. Changed only by that work itself, on its own thread.
+class TraceCell {
+ public:
+  TraceCell() = default;
+  explicit TraceCell(const TraceContext& trace) noexcept : trace_(trace), set_(true) {}
+  const TraceContext* get() const noexcept { return set_ ? &trace_ : nullptr; }
+  void set(const TraceContext& trace) noexcept {
+    trace_ = trace;
+    set_ = true;
+  }
+  void clear() noexcept { set_ = false; }
+
+ private:
+  TraceContext trace_{};
+  bool set_ = false;
+};
+using SharedTraceCell = std::shared_ptr<TraceCell>;
 
 // The trace installed on this thread now; null outside traced work.
 const TraceContext* current_trace() noexcept;
-// The same, shared: for work handed to another thread that should carry it.
-SharedTrace current_trace_shared() noexcept;
+// The cell installed now (null outside traced work): for a job handed to another thread that
+// the caller waits for.
+SharedTraceCell current_trace_cell() noexcept;
+// A new cell holding a copy of the current trace (null outside traced work): for work that may
+// go on after the caller has moved to another trace.
+SharedTraceCell pinned_current_trace();
 
-// Installs `trace` (may be null: none) on this thread until destroyed, then restores the
-// previous one. For code that is not a coroutine on a traced executor (the access log line).
+// Installs `cell` (may be null: none) on this thread until destroyed, then restores the
+// previous one.
 class TraceScope {
  public:
-  explicit TraceScope(SharedTrace trace) noexcept;
+  explicit TraceScope(SharedTraceCell cell) noexcept;
   ~TraceScope();
   TraceScope(const TraceScope&) = delete;
   TraceScope& operator=(const TraceScope&) = delete;
 
  private:
-  SharedTrace trace_;
-  const SharedTrace* previous_;
+  SharedTraceCell cell_;
+  const SharedTraceCell* previous_;
 };
 
-// An executor that runs everything it is given with `trace` installed. Queries, require and
+// An executor that runs everything it is given with `cell` installed. Queries, require and
 // prefer go to the inner executor; the result is wrapped again.
 template <typename Inner>
 class TracedExecutor {
  public:
-  TracedExecutor(Inner inner, SharedTrace trace) noexcept : inner_(std::move(inner)), trace_(std::move(trace)) {}
+  TracedExecutor(Inner inner, SharedTraceCell cell) noexcept : inner_(std::move(inner)), cell_(std::move(cell)) {}
 
   template <typename Property>
   auto query(const Property& p) const noexcept(noexcept(asio::query(std::declval<const Inner&>(), p)))
@@ -65,52 +88,48 @@ class TracedExecutor {
   template <typename Property>
   auto require(const Property& p) const
       -> TracedExecutor<std::decay_t<decltype(asio::require(std::declval<const Inner&>(), p))>> {
-    return {asio::require(inner_, p), trace_};
+    return {asio::require(inner_, p), cell_};
   }
   template <typename Property>
   auto prefer(const Property& p) const
       -> TracedExecutor<std::decay_t<decltype(asio::prefer(std::declval<const Inner&>(), p))>> {
-    return {asio::prefer(inner_, p), trace_};
+    return {asio::prefer(inner_, p), cell_};
   }
 
   template <typename F>
   void execute(F&& f) const {
-    inner_.execute(Bound<std::decay_t<F>>{trace_, std::forward<F>(f)});
-  }
-
-  bool running_in_this_thread() const noexcept
-    requires requires(const Inner& i) { i.running_in_this_thread(); }
-  {
-    return inner_.running_in_this_thread();
+    inner_.execute(Bound<std::decay_t<F>>{cell_, std::forward<F>(f)});
   }
 
   friend bool operator==(const TracedExecutor& a, const TracedExecutor& b) noexcept {
-    return a.inner_ == b.inner_ && a.trace_ == b.trace_;
+    return a.inner_ == b.inner_ && a.cell_ == b.cell_;
   }
   friend bool operator!=(const TracedExecutor& a, const TracedExecutor& b) noexcept { return !(a == b); }
 
   const Inner& inner() const noexcept { return inner_; }
-  const SharedTrace& trace() const noexcept { return trace_; }
+  const SharedTraceCell& cell() const noexcept { return cell_; }
 
  private:
   template <typename F>
   struct Bound {
-    SharedTrace trace;
+    SharedTraceCell cell;
     F f;
     void operator()() {
-      TraceScope scope(std::move(trace));
+      TraceScope scope(std::move(cell));
       std::move(f)();
     }
   };
 
   Inner inner_;
-  SharedTrace trace_;
+  SharedTraceCell cell_;
 };
 
-// `ex` running its work under `trace` (replacing a trace `ex` already carries). An io_context
-// executor is wrapped as itself, so the result fits in any_io_executor without an allocation.
-asio::any_io_executor traced(const asio::any_io_executor& ex, TraceContext trace);
-asio::any_io_executor traced(const asio::any_io_executor& ex, SharedTrace trace);
+// `ex` running its work in `cell` (replacing a cell `ex` already carries; a null cell gives
+// untraced(ex)). An io_context executor is wrapped as itself, so the result fits in
+// any_io_executor without an allocation.
+asio::any_io_executor traced(const asio::any_io_executor& ex, SharedTraceCell cell);
+// The same with a new cell holding `trace`.
+asio::any_io_executor traced(const asio::any_io_executor& ex, const TraceContext& trace);
 // `ex` without the trace it may carry: for work shared by many traces (a publish batch).
 asio::any_io_executor untraced(const asio::any_io_executor& ex);
 

@@ -78,18 +78,25 @@ awaitable<void> request(std::string name, std::chrono::milliseconds step, asio::
 
 TEST(CurrentTrace, ScopesNestAndRestore) {
   EXPECT_EQ(infra::current_trace(), nullptr);
-  const auto a = std::make_shared<const infra::TraceContext>(infra::start_trace());
-  const auto b = std::make_shared<const infra::TraceContext>(infra::start_trace());
+  const auto a = std::make_shared<infra::TraceCell>(infra::start_trace());
+  const auto b = std::make_shared<infra::TraceCell>(infra::start_trace());
   {
     infra::TraceScope outer(a);
-    EXPECT_EQ(infra::current_trace(), a.get());
+    EXPECT_EQ(infra::current_trace(), a->get());
     {
       infra::TraceScope inner(b);
-      EXPECT_EQ(infra::current_trace(), b.get());
+      EXPECT_EQ(infra::current_trace(), b->get());
       infra::TraceScope none(nullptr);
       EXPECT_EQ(infra::current_trace(), nullptr);
     }
-    EXPECT_EQ(infra::current_trace_shared(), a);
+    EXPECT_EQ(infra::current_trace_cell(), a);
+    const auto pinned = infra::pinned_current_trace();
+    ASSERT_NE(pinned, nullptr);
+    EXPECT_NE(pinned, a) << "a copy";
+    EXPECT_EQ(*pinned->get(), *a->get());
+    a->clear();
+    EXPECT_EQ(infra::current_trace(), nullptr) << "a cleared cell is no trace";
+    EXPECT_EQ(infra::pinned_current_trace(), nullptr);
   }
   EXPECT_EQ(infra::current_trace(), nullptr);
 }
@@ -151,9 +158,10 @@ TEST(CurrentTrace, LinesOutsideTracedWorkHaveNoTraceField) {
 
 TEST(CurrentTrace, JsonLinesCarryTraceAndSpanIds) {
   CapturedLog json(true);
-  const auto t = std::make_shared<const infra::TraceContext>(infra::start_trace());
+  const auto cell = std::make_shared<infra::TraceCell>(infra::start_trace());
+  const auto* t = cell->get();
   {
-    infra::TraceScope scope(t);
+    infra::TraceScope scope(cell);
     json.logger->info("hello");
     json.logger->info("{}", R"({"msg":"request","status":200})");
   }
@@ -174,7 +182,7 @@ TEST(CurrentTrace, TracedReplacesAndUntracedRemovesTheTrace) {
   const auto ex = infra::traced(infra::traced(io.get_executor(), a), b);
   ASSERT_NE(ex.target<infra::TracedExecutor<asio::io_context::executor_type>>(), nullptr)
       << "an io_context executor is wrapped as itself, not as an any_io_executor";
-  EXPECT_EQ(ex.target<infra::TracedExecutor<asio::io_context::executor_type>>()->trace()->trace_id_hex(),
+  EXPECT_EQ(ex.target<infra::TracedExecutor<asio::io_context::executor_type>>()->cell()->get()->trace_id_hex(),
             b.trace_id_hex());
   EXPECT_NE(infra::untraced(ex).target<asio::io_context::executor_type>(), nullptr);
 
@@ -183,4 +191,34 @@ TEST(CurrentTrace, TracedReplacesAndUntracedRemovesTheTrace) {
   io.run();
   EXPECT_EQ(seen, b.trace_id_hex());
   EXPECT_EQ(infra::current_trace(), nullptr);
+}
+
+// A connection's cell moves on to its next request; an operation with_timeout gave up on keeps
+// logging under the trace it started in, not the next request's.
+TEST(CurrentTrace, WorkLeftRunningByWithTimeoutKeepsItsTraceWhenTheCellMovesOn) {
+  asio::io_context io;
+  const auto first = infra::start_trace();
+  const auto second = infra::start_trace();
+  auto cell = std::make_shared<infra::TraceCell>(first);
+  std::string late, after_timeout, in_next;
+  auto slow = [&late]() -> awaitable<void> {
+    co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());  // a hung driver call
+    co_await pause(50ms);
+    late = current_id();
+  };
+  auto connection = [&]() -> awaitable<void> {
+    try {
+      co_await infra::with_timeout(slow(), 5ms, "test", "slow");
+    } catch (const infra::TimeoutError&) {
+      after_timeout = current_id();
+    }
+    cell->set(second);  // the next request
+    co_await pause(100ms);
+    in_next = current_id();
+  };
+  asio::co_spawn(infra::traced(io.get_executor(), cell), connection(), asio::detached);
+  io.run_for(5s);
+  EXPECT_EQ(after_timeout, first.trace_id_hex());
+  EXPECT_EQ(late, first.trace_id_hex()) << "the abandoned operation keeps its own trace";
+  EXPECT_EQ(in_next, second.trace_id_hex());
 }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <random>
 
 namespace vibework::infra {
@@ -23,53 +22,56 @@ bool all_zeros(std::string_view s) noexcept {
 
 int hex_value(char c) noexcept { return c <= '9' ? c - '0' : c - 'a' + 10; }
 
-// Random bytes from getrandom(2), fetched a few hundred at a time: one system call per ~10
-// traces, and ids from the kernel's CSPRNG (unique across processes and hosts; W3C level 2
-// asks for random trace ids).
-class RandomBytes {
+// xoshiro256** seeded from the kernel's CSPRNG (getrandom(2)), one per thread: unique ids across
+// threads, processes and hosts without a system call per trace (the kernel's generator costs
+// ~100 ns for 24 bytes here; this ~2 ns). Trace ids are not secrets, as in OpenTelemetry's
+// SDKs, which use the same kind of generator.
+class Random {
  public:
-  void fill(char* out, std::size_t n) {
-    while (n > 0) {
-      if (used_ == buffer_.size()) refill();
-      const auto take = std::min(n, buffer_.size() - used_);
-      std::memcpy(out, buffer_.data() + used_, take);
-      used_ += take;
-      out += take;
-      n -= take;
-    }
-  }
-
- private:
-  void refill() {
+  Random() {
     std::size_t got = 0;
-    while (got < buffer_.size()) {
-      const auto r = ::getrandom(buffer_.data() + got, buffer_.size() - got, 0);
+    auto* bytes = reinterpret_cast<unsigned char*>(state_.data());
+    while (got < sizeof(state_)) {
+      const auto r = ::getrandom(bytes + got, sizeof(state_) - got, 0);
       if (r > 0) {
         got += static_cast<std::size_t>(r);
       } else if (r < 0 && errno != EINTR) {
-        // No getrandom (ancient kernel, seccomp): random_device still gives unique ids.
+        // No getrandom (seccomp, ancient kernel): random_device still seeds distinct streams.
         std::random_device device;
-        for (; got < buffer_.size(); ++got) buffer_[got] = static_cast<unsigned char>(device());
+        for (auto& word : state_) word = (std::uint64_t{device()} << 32) ^ device();
+        break;
       }
     }
-    used_ = 0;
+    if (std::all_of(state_.begin(), state_.end(), [](std::uint64_t w) { return w == 0; })) state_[0] = 1;
   }
-  std::array<unsigned char, 256> buffer_{};
-  std::size_t used_ = buffer_.size();
+  std::uint64_t next() noexcept {
+    const auto result = rotl(state_[1] * 5, 7) * 9;
+    const auto t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = rotl(state_[3], 45);
+    return result;
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+  std::array<std::uint64_t, 4> state_{};
 };
 
-// Lowercase hex of random bytes into `out`, never all zeros (invalid per the spec).
+// Lowercase hex of random bits into `out` (N a multiple of 16), never all zeros (invalid).
 template <std::size_t N>
 void random_hex(std::array<char, N>& out) {
-  thread_local RandomBytes random;
-  std::array<char, N / 2> bytes{};
+  static_assert(N % 16 == 0);
+  thread_local Random random;
+  std::array<std::uint64_t, N / 16> words{};
   do {
-    random.fill(bytes.data(), bytes.size());
-  } while (std::all_of(bytes.begin(), bytes.end(), [](char b) { return b == 0; }));
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const auto b = static_cast<unsigned char>(bytes[i]);
-    out[2 * i] = hex_digits[b >> 4];
-    out[2 * i + 1] = hex_digits[b & 0xf];
+    for (auto& w : words) w = random.next();
+  } while (std::all_of(words.begin(), words.end(), [](std::uint64_t w) { return w == 0; }));
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    for (std::size_t j = 0; j < 16; ++j) out[16 * i + j] = hex_digits[(words[i] >> (60 - 4 * j)) & 0xf];
   }
 }
 }  // namespace

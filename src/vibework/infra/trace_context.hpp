@@ -42,8 +42,8 @@ struct TraceContext {
 // invalid: the receiver then starts a new trace.
 std::optional<TraceContext> parse_traceparent(std::string_view header) noexcept;
 
-// A new trace: random trace id and span id (from the kernel's CSPRNG), flags 00 (not sampled:
-// vibework records nothing a tracing backend could sample).
+// A new trace: random trace id and span id (a per-thread generator seeded from the kernel's
+// CSPRNG), flags 00 (not sampled: vibework records nothing a tracing backend could sample).
 TraceContext start_trace();
 
 // The next hop of `parent`'s trace: same trace id and flags, a new random span id.

@@ -53,7 +53,7 @@ bool here(const Executor& ex) {
 template <typename Executor, typename F>
 auto run_coroutine_on(Executor ex, F fn) -> std::invoke_result_t<F&> {
   if (here(ex)) co_return co_await fn();
-  if (auto trace = current_trace_shared()) {
+  if (auto trace = current_trace_cell()) {
     const auto there = traced(ex, std::move(trace));
     co_return co_await asio::co_spawn(there, std::move(fn), use_awaitable);
   }
@@ -65,7 +65,7 @@ awaitable<R> run_call_on(Executor ex, F fn) {
   if (here(ex)) co_return fn();
   if constexpr (std::is_void_v<R>) {
     auto start = [ex, fn = std::move(fn)](auto handoff) mutable {
-      asio::post(ex, [fn = std::move(fn), h = std::move(handoff), trace = current_trace_shared()]() mutable {
+      asio::post(ex, [fn = std::move(fn), h = std::move(handoff), trace = current_trace_cell()]() mutable {
         TraceScope scope(std::move(trace));
         std::exception_ptr error;
         try {
@@ -79,7 +79,7 @@ awaitable<R> run_call_on(Executor ex, F fn) {
     co_await suspend_with<>(std::move(start));
   } else {
     auto start = [ex, fn = std::move(fn)](auto handoff) mutable {
-      asio::post(ex, [fn = std::move(fn), h = std::move(handoff), trace = current_trace_shared()]() mutable {
+      asio::post(ex, [fn = std::move(fn), h = std::move(handoff), trace = current_trace_cell()]() mutable {
         TraceScope scope(std::move(trace));
         std::exception_ptr error;
         std::optional<R> value;
