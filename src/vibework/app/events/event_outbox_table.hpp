@@ -1,6 +1,6 @@
 #pragma once
-// The `event_outbox` table (migrations/0003_event_outbox.sql, traceparent from 0004), one row per event. Its columns
-// are ours, not Better-Auth's: always snake_case, whatever MYSQL_COLUMN_NAMING says.
+// The `event_outbox` table (migrations/0003_event_outbox.sql; traceparent from 0004), one row per
+// event. Its columns are ours, not Better-Auth's: always snake_case, whatever MYSQL_COLUMN_NAMING says.
 #include <cstdint>
 #include <optional>
 #include <string>
