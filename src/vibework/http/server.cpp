@@ -21,6 +21,7 @@
 #include "vibework/http/connection.hpp"
 #include "vibework/http/error_response.hpp"
 #include "vibework/http/request_id.hpp"
+#include "vibework/http/request_trace.hpp"
 #include "vibework/infra/async/deadline_sweep.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/runtime.hpp"
@@ -125,7 +126,7 @@ struct Server::Impl {
   std::size_t evict(Worker& worker, std::size_t count);
   void log_throttled(Worker& worker, Clock::time_point now);
   void report(Worker& worker);
-  awaitable<void> serve_connection(Worker& worker, tcp::socket socket);
+  awaitable<void> serve_connection(Worker& worker, tcp::socket socket, std::shared_ptr<infra::TraceCell> trace);
   awaitable<Response> dispatch(Request& request);
   void begin_drain(Worker& worker);
   void close_all(Worker& worker);
@@ -210,7 +211,11 @@ awaitable<void> Server::Impl::accept_loop(Worker& worker) {
     const bool over = open > max_connections && open - evicted_pending.load(std::memory_order_relaxed) > max_connections;
     const bool room_made = !over || evict(worker, 1) == 1;
     if (over && room_made) report(worker);
-    asio::co_spawn(worker.ctx, serve_connection(worker, std::move(socket)), asio::detached);
+    // The connection runs in a trace cell it sets to each request's trace in turn: every log
+    // line of a request carries its trace id, at no spawn or allocation per request.
+    auto trace = std::make_shared<infra::TraceCell>();
+    const auto traced = infra::traced(worker.ctx.get_executor(), trace);
+    asio::co_spawn(traced, serve_connection(worker, std::move(socket), std::move(trace)), asio::detached);
     if (!room_made) {
       make_room_elsewhere(worker);
       co_await wait_for_room(worker);
@@ -313,7 +318,8 @@ awaitable<Response> Server::Impl::dispatch(Request& request) {
 }
 
 // open_connections was counted by the acceptor; this coroutine uncounts it when it ends.
-awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socket) {
+awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socket,
+                                               std::shared_ptr<infra::TraceCell> trace) {
   Session connection(socket, worker.deadlines);
   worker.connections.insert(&connection);
   const std::string remote = remote_of(socket);
@@ -372,6 +378,9 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
         request.message = parser.release();
         request.request_id = request_id_for(request.header("X-Request-Id"));
         request.remote = remote;
+        // From here to the access log line, everything this connection runs (the handler and
+        // what it awaits or spawns) logs the request's trace id (infra/current_trace.hpp).
+        trace->set(request_trace(&request.message));
         response = co_await dispatch(request);
         response->keep_alive(request.message.keep_alive() && !worker.draining);
         if (request.method() == Verb::head) {
@@ -381,6 +390,10 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
         }
       }
       if (!request.request_id.empty()) response->set("X-Request-Id", request.request_id);
+      if (trace->get() == nullptr) {  // rejected before a handler: its own trace all the same
+        trace->set(request_trace(parser.is_header_done() ? &parser.get() : nullptr));
+      }
+      set_traceresponse(*response, *trace->get());
 
       // A client that does not read its response gets the same bound as one that does not send.
       connection.phase = Phase::writing;
@@ -392,6 +405,7 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
                     request.request_id, remote},
                    json_logs);
       }
+      trace->clear();  // between requests: lines of an idle connection belong to none
       if (ec || connection.timed_out) break;
       if (!response->keep_alive()) {
         co_await close_gracefully(connection);

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "vibework/infra/config.hpp"
+#include "vibework/infra/current_trace.hpp"
 
 namespace vibework::infra {
 
@@ -37,7 +38,8 @@ std::string json_escape(std::string_view text) {
 }
 
 namespace {
-// {"time":"2026-11-29T04:00:00.123Z","level":"info","logger":"vibework","msg":"..."}
+// {"time":"2026-11-29T04:00:00.123Z","level":"info","logger":"vibework","msg":"..."}, with
+// "trace_id" and "span_id" (OpenTelemetry's field names) after "logger" in traced work.
 // A message that already is a JSON object starting with "msg" (the access log) is merged in
 // as fields.
 class JsonFormatter final : public spdlog::formatter {
@@ -47,6 +49,10 @@ class JsonFormatter final : public spdlog::formatter {
     const std::string_view payload(msg.payload.data(), msg.payload.size());
     fmt::format_to(std::back_inserter(dest), R"({{"time":"{:%Y-%m-%dT%H:%M:%S}Z","level":"{}","logger":"{}")",
                    ms, spdlog::level::to_string_view(msg.level), std::string_view(msg.logger_name.data(), msg.logger_name.size()));
+    if (const auto* trace = current_trace()) {
+      fmt::format_to(std::back_inserter(dest), R"(,"trace_id":"{}","span_id":"{}")", trace->trace_id_hex(),
+                     trace->span_id_hex());
+    }
     if (payload.starts_with(R"({"msg":)") && payload.back() == '}') {
       dest.push_back(',');
       dest.append(payload.data() + 1, payload.data() + payload.size() - 1);
@@ -57,6 +63,18 @@ class JsonFormatter final : public spdlog::formatter {
     dest.append(std::string_view("}\n"));
   }
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
+};
+
+// %* in the text pattern: " trace=<32 hex>" in traced work, nothing elsewhere.
+class TraceFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+    if (const auto* trace = current_trace()) {
+      dest.append(std::string_view(" trace="));
+      dest.append(trace->trace_id_hex());
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<TraceFlag>(); }
 };
 
 // stdout through stdio's buffer: spdlog's own stdout sink flushes every line, one write(2) per
@@ -73,6 +91,13 @@ class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
 };
 }  // namespace
 
+std::unique_ptr<spdlog::formatter> log_formatter(bool json) {
+  if (json) return std::make_unique<JsonFormatter>();
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  formatter->add_flag<TraceFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %-5l [%n] %v%*");
+  return formatter;
+}
+
 void init_logging(const LogConfig& config) {
   if (!isatty(STDOUT_FILENO)) {
     static char buffer[64 * 1024];  // lives as long as stdout
@@ -80,12 +105,7 @@ void init_logging(const LogConfig& config) {
   }
   auto sink = std::make_shared<BufferedStdoutSink>();
   auto logger = std::make_shared<spdlog::logger>("vibework", sink);
-  if (config.json) {
-    logger->set_formatter(std::make_unique<JsonFormatter>());
-  } else {
-    logger->set_formatter(std::make_unique<spdlog::pattern_formatter>(
-        "%Y-%m-%dT%H:%M:%S.%eZ %-5l [%n] %v", spdlog::pattern_time_type::utc));
-  }
+  logger->set_formatter(log_formatter(config.json));
   logger->set_level(spdlog::level::from_str(config.level));
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);

@@ -30,6 +30,7 @@
 #include <boost/system/system_error.hpp>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/infra/errors.hpp"
 
 namespace vibework::infra {
@@ -75,7 +76,10 @@ awaitable<T> with_timeout(awaitable<T> op, std::chrono::milliseconds limit, std:
     // expires_at(min) both wakes a pending wait and makes a later wait return at once.
     st->wake.expires_at(std::chrono::steady_clock::time_point::min());
   };
-  asio::co_spawn(ex, body(std::move(op), state),
+  // The operation keeps the caller's trace even once the caller has moved on (a connection
+  // serving its next request): a copy of it, not the caller's cell.
+  const auto body_ex = traced(ex, pinned_current_trace());
+  asio::co_spawn(body_ex, body(std::move(op), state),
                  // The handler owns the state too: the slot lives in it and must outlive the
                  // spawned coroutine's last touch of the slot.
                  asio::bind_cancellation_slot(state->cancel.slot(), [state](std::exception_ptr) {}));

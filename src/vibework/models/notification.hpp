@@ -29,9 +29,10 @@ struct PendingEvent {
                                                    // `id`, which the codec would write as `_id`
   std::optional<std::string> lease_owner{};        // leaseOwner: the relay pass that claimed it
   std::optional<mongodb::TimePoint> lease_until{}; // leaseUntil: the claim's expiry
+  std::optional<std::string> traceparent{};        // the W3C traceparent of the request that created it
   bool operator==(const PendingEvent&) const = default;
 };
-BOOST_DESCRIBE_STRUCT(PendingEvent, (), (event_id, lease_owner, lease_until))
+BOOST_DESCRIBE_STRUCT(PendingEvent, (), (event_id, lease_owner, lease_until, traceparent))
 
 VIBEWORK_MONGODB_DOCUMENT(NotificationDocument,
     (mongodb::ObjectId, id),                         // _id; create() fills it in

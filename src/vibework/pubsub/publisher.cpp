@@ -15,6 +15,7 @@
 
 #include "vibework/infra/async/completion.hpp"
 #include "vibework/infra/async/waiter_queue.hpp"
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/pubsub/credentials.hpp"
 #include "vibework/pubsub/rest_client.hpp"
@@ -201,6 +202,11 @@ awaitable<std::string> Publisher::publish(std::string topic, std::string data, A
   if (!attributes.contains(MESSAGE_ID_ATTRIBUTE)) {
     attributes.emplace(std::string(MESSAGE_ID_ATTRIBUTE), impl->new_message_id());
   }
+  // Published while handling a request (or a message): the consumer continues its trace.
+  const auto* trace = infra::current_trace();
+  if (trace != nullptr && !attributes.contains(infra::TRACEPARENT)) {
+    attributes.emplace(std::string(infra::TRACEPARENT), trace->traceparent());
+  }
   json::object message;
   message["data"] = base64_encode(data);
   json::object attrs;
@@ -241,9 +247,11 @@ awaitable<std::string> Publisher::publish(std::string topic, std::string data, A
   if (queued) co_await impl->capacity_waiters.wait(std::move(ticket));
 
   const std::string topic_path = impl->client.topic_path(topic);
+  // A batch holds messages of many traces: its send runs under none of them.
+  const auto batch_ex = infra::untraced(ex);
   // Raw pointers and references only: GCC 12 destroys lambda temporaries in a co_await twice.
-  auto accept = [self = impl.get(), &ex, &topic_path, &item_json](std::unique_ptr<infra::Completion<std::string>> done) {
-    self->enqueue(ex, topic_path, Item{std::move(item_json), std::move(done)});
+  auto accept = [self = impl.get(), &batch_ex, &topic_path, &item_json](std::unique_ptr<infra::Completion<std::string>> done) {
+    self->enqueue(batch_ex, topic_path, Item{std::move(item_json), std::move(done)});
   };
   co_return co_await infra::suspend_into<std::string>(std::move(accept));
 }
@@ -257,7 +265,7 @@ awaitable<void> Publisher::flush() {
     for (auto& [path, batch] : impl->open) batches.push_back(std::move(batch));
     impl->open.clear();
   }
-  for (auto& b : batches) impl->spawn_send(ex, std::move(b));
+  for (auto& b : batches) impl->spawn_send(infra::untraced(ex), std::move(b));
   FlushWaiters::Ticket ticket;
   {
     std::lock_guard lock(impl->mutex);

@@ -12,6 +12,9 @@
 //
 // Each message gets a "vibework-id" attribute (unless the caller set one): it stays the same
 // across retries, so a consumer can drop the duplicate that a retried publish may create.
+// Published from traced work (an HTTP request, a message handler: infra/current_trace.hpp), it
+// also gets a "traceparent" attribute (unless the caller set one), so the consumer's logs
+// continue the trace; the outbox relay sets the one stored with each event.
 // Thread-safe: publish from any I/O thread.
 #include <chrono>
 #include <cstddef>

@@ -9,6 +9,7 @@
 
 #include "vibework/app/commands.hpp"
 #include "vibework/app/pubsub_resources.hpp"  // the reference service's resources, as `serve` uses them
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/health.hpp"
 #include "vibework/pubsub/admin.hpp"
@@ -194,6 +195,54 @@ TEST_F(PubsubEmulator, ThousandConcurrentPublishesAreEachReceivedOnceWithAttribu
   for (const auto& [id, count] : seen->count) EXPECT_EQ(count, 1) << id;
   EXPECT_EQ(subscriber.stats().acked, static_cast<std::size_t>(n));
   EXPECT_EQ(pull_now(sub), 0u) << "every message was acked";
+}
+
+// A publish from traced work (a request) names its trace in the traceparent attribute, unless
+// the caller set one; the handler of the message runs in a new span of that trace, or in a new
+// trace when the message has none.
+TEST_F(PubsubEmulator, APublishInATraceCarriesItAndTheHandlerContinuesIt) {
+  auto [topic, sub] = fresh();
+  Publisher publisher(*client, PublisherOptions::from(config));
+  const auto trace = infra::start_trace();
+  const auto explicit_parent = infra::start_trace().traceparent();
+  const auto traced = infra::traced(io.executor(0), trace);
+  asio::co_spawn(traced, publisher.publish(topic, "traced"), asio::use_future).get();
+  asio::co_spawn(io.executor(0), publisher.publish(topic, "untraced"), asio::use_future).get();
+  Attributes given{{std::string(infra::TRACEPARENT), explicit_parent}};
+  asio::co_spawn(traced, publisher.publish(topic, "given", given), asio::use_future).get();
+
+  struct Seen {
+    std::string attribute;
+    std::optional<infra::TraceContext> handled_in;
+  };
+  std::mutex mutex;
+  std::map<std::string, Seen> seen;
+  auto handler = [&](Message& m) -> awaitable<void> {
+    co_await sleep_for(1ms);  // a resumption, not just the first run
+    std::lock_guard lock(mutex);
+    auto& s = seen[m.data];
+    s.attribute = m.attributes[std::string(infra::TRACEPARENT)];
+    if (const auto* t = infra::current_trace()) s.handled_in = *t;
+    m.ack();
+  };
+  Subscriber subscriber(*client, sub, handler, SubscriberOptions::from(config), io.executor(1));
+  subscriber.start();
+  EXPECT_TRUE(eventually([&] { std::lock_guard l(mutex); return seen.size() == 3; }, 30s));
+  io.run(subscriber.stop());
+
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(seen["traced"].attribute, trace.traceparent());
+  ASSERT_TRUE(seen["traced"].handled_in);
+  EXPECT_EQ(seen["traced"].handled_in->trace_id_hex(), trace.trace_id_hex());
+  EXPECT_NE(seen["traced"].handled_in->span_id_hex(), trace.span_id_hex()) << "a span of its own";
+
+  EXPECT_EQ(seen["untraced"].attribute, "");
+  ASSERT_TRUE(seen["untraced"].handled_in) << "a message without a trace starts one";
+  EXPECT_NE(seen["untraced"].handled_in->trace_id_hex(), trace.trace_id_hex());
+
+  EXPECT_EQ(seen["given"].attribute, explicit_parent) << "the caller's attribute wins";
+  ASSERT_TRUE(seen["given"].handled_in);
+  EXPECT_EQ(seen["given"].handled_in->trace_id_hex(), infra::parse_traceparent(explicit_parent)->trace_id_hex());
 }
 
 TEST_F(PubsubEmulator, NackedMessagesComeBackWithAGrowingDeliveryAttempt) {

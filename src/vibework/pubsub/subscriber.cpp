@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "vibework/infra/async/run_on.hpp"
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/pubsub/rest_client.hpp"
 #include "vibework/pubsub/credentials.hpp"
@@ -175,7 +176,12 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
       leases.emplace(message->ack_id, Lease{now, now + options.first_extension_after});
       outstanding.store(leases.size(), std::memory_order_relaxed);
       ++handlers_running;
-      asio::co_spawn(ex, run_handler(shared_from_this(), std::move(*message)), asio::detached);
+      // The handler continues the publisher's trace (its traceparent attribute), or starts one:
+      // its log lines and what it publishes carry the trace id.
+      const auto header = message->attributes.find(infra::TRACEPARENT);
+      const auto traced = infra::traced(
+          ex, infra::trace_from_header(header == message->attributes.end() ? std::string_view() : header->second));
+      asio::co_spawn(traced, run_handler(shared_from_this(), std::move(*message)), asio::detached);
     }
   }
 

@@ -18,6 +18,8 @@
 // - Acks and nacks are batched into few requests.
 // - stop(): stops pulling, lets running handlers finish (bounded by shutdown_timeout), sends the
 //   pending acks and nacks the rest, so they are redelivered at once: nothing is lost.
+// - Tracing: a handler runs in the trace of its message's "traceparent" attribute (a new span
+//   of it), or in a new trace: its log lines carry the trace id (infra/current_trace.hpp).
 // All of a subscriber's bookkeeping runs on its executor (one I/O thread); handlers run there too.
 #include <atomic>
 #include <chrono>

@@ -1,6 +1,6 @@
 #pragma once
-// The `event_outbox` table (migrations/0003_event_outbox.sql), one row per event. Its columns
-// are ours, not Better-Auth's: always snake_case, whatever MYSQL_COLUMN_NAMING says.
+// The `event_outbox` table (migrations/0003_event_outbox.sql; traceparent from 0004), one row per
+// event. Its columns are ours, not Better-Auth's: always snake_case, whatever MYSQL_COLUMN_NAMING says.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +19,7 @@ VIBEWORK_MYSQL_TABLE(EventOutboxRow, EventOutboxTable, "event_outbox",
     (std::optional<mysql::TimePoint>, lease_until),
     (std::uint32_t, attempts),
     (std::optional<std::string>, last_error),
-    (std::optional<mysql::TimePoint>, published_at))
+    (std::optional<mysql::TimePoint>, published_at),
+    (std::optional<std::string>, traceparent))
 
 }  // namespace vibework::app::events

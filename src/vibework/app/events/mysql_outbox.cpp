@@ -12,7 +12,8 @@ OutboxEvent to_event(EventOutboxRow row) {
           .topic = std::move(row.topic),
           .event_type = std::move(row.event_type),
           .data = std::move(row.payload),
-          .created_at = row.created_at};
+          .created_at = row.created_at,
+          .traceparent = row.traceparent.value_or("")};
 }
 
 // DATETIME(3) keeps milliseconds: round here so the row and the payload's time agree.
@@ -38,6 +39,7 @@ awaitable<void> MysqlOutbox::record(mysql::QueryRunner& runner, OutboxEvent even
   row.event_type = std::move(event.event_type);
   row.payload = std::move(event.data);
   row.created_at = event.created_at == TimePoint{} ? now_millis() : event.created_at;
+  if (!event.traceparent.empty()) row.traceparent = std::move(event.traceparent);
   const auto& t = table();
   (void)co_await runner.insert(t).values(row).execute();
 }

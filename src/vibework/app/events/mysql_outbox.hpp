@@ -33,6 +33,7 @@ class MysqlOutbox final : public OutboxStore {
 
   // Writes `event` on `runner` (the caller's transaction, or the Database for a statement of
   // its own). Its id must be set (consumers deduplicate on it); a zero created_at becomes now.
+  // Its traceparent is stored with it (the relay publishes it as the message attribute).
   // The relay sees the row once it is committed: wake it with tx.after_commit.
   static awaitable<void> record(mysql::QueryRunner& runner, OutboxEvent event);
 

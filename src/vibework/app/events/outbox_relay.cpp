@@ -7,6 +7,7 @@
 #include "vibework/infra/async/backoff.hpp"
 #include "vibework/infra/async/gather.hpp"
 #include "vibework/infra/async/periodic_task.hpp"
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/health.hpp"
 #include "vibework/infra/instance_tag.hpp"
@@ -132,6 +133,7 @@ PublishFn publish_with(pubsub::Publisher& publisher) {
     pubsub::Attributes attributes;
     attributes.emplace(std::string(pubsub::MESSAGE_ID_ATTRIBUTE), event.id);
     attributes.emplace(std::string(EVENT_TYPE_ATTRIBUTE), event.event_type);
+    if (!event.traceparent.empty()) attributes.emplace(std::string(infra::TRACEPARENT), event.traceparent);
     (void)co_await p->publish(event.topic, event.data, std::move(attributes));
   };
 }

@@ -33,7 +33,8 @@ namespace vibework::app::events {
 // Publishes one message and returns when Pub/Sub acknowledged it (throws otherwise): the
 // Publisher's publish(), or a fake in tests.
 using PublishFn = std::function<awaitable<void>(const OutboxEvent& event)>;
-// publish() on `publisher` with the event's id (vibework-id) and type (eventType) as attributes.
+// publish() on `publisher` with the event's id (vibework-id), type (eventType) and, when it has
+// one, the trace of the request that wrote it (traceparent) as attributes.
 PublishFn publish_with(pubsub::Publisher& publisher);
 
 struct RelayOptions {

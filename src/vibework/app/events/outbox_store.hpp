@@ -31,6 +31,9 @@ struct OutboxEvent {
   std::string event_type;  // e.g. "notification.created", "user.created": the eventType attribute
   std::string data;        // the JSON payload
   TimePoint created_at{};
+  // W3C traceparent of the work that wrote the event (its request), "" when none: the
+  // message's traceparent attribute, so the consumer continues that trace.
+  std::string traceparent{};
 };
 
 struct OutboxBacklog {

@@ -6,6 +6,7 @@
 #include "vibework/app/events/mysql_outbox.hpp"
 #include "vibework/app/pubsub_resources.hpp"
 #include "vibework/auth/random_token.hpp"
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/infra/json.hpp"
 
 namespace vibework::app::events {
@@ -45,6 +46,8 @@ auth::UserEventRecorder user_event_recorder(std::function<void()> on_recorded) {
     const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     // A fresh random id per event: a user changes many times; retries keep the row's id.
     OutboxEvent event = user_event(kind, user, auth::random_token(), now);
+    // The request that changed the user: the worker's lines for this event continue its trace.
+    if (const auto* trace = infra::current_trace()) event.traceparent = trace->traceparent();
     co_await MysqlOutbox::record(tx, std::move(event));
     if (on_recorded) tx.after_commit(on_recorded);
   };

@@ -11,6 +11,7 @@
 #include "vibework/app/events/user_events.hpp"
 #include "vibework/auth/test_support.hpp"
 #include "vibework/auth/user_store.hpp"
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/testkit/async.hpp"
 #include "vibework/testkit/co_assert.hpp"
@@ -97,11 +98,28 @@ TEST_F(UserEventsTest, SignUpWritesOneUserCreatedRowWithTheUser) {
     EXPECT_EQ(payload.at("userId").as_string(), user.id);
     EXPECT_EQ(payload.at("email"), "ada@example.test");
     EXPECT_EQ(row.payload.find("argon2"), std::string::npos);
+    EXPECT_FALSE(row.traceparent.has_value()) << "written outside any trace";
     EXPECT_EQ(committed_, 1);
 
     MysqlOutbox outbox(db_);
     const auto backlog = co_await outbox.backlog();
     EXPECT_EQ(backlog.pending, 1u);
+  }());
+}
+
+// The request's trace is stored with its event, and the relay reads it back to publish it.
+TEST_F(UserEventsTest, ASignUpInATraceStoresItsTraceparentWithTheEvent) {
+  const auto trace = infra::start_trace();
+  testkit::run_async([this, &trace]() -> awaitable<void> {
+    const auto traced = infra::traced(co_await asio::this_coro::executor, trace);
+    (void)co_await asio::co_spawn(traced, sign_up("traced@example.test"), use_awaitable);
+    const auto written = co_await rows();
+    CO_ASSERT_TRUE(written.size() == 1u);
+    EXPECT_EQ(written[0].traceparent, trace.traceparent());
+    MysqlOutbox outbox(db_);
+    const auto claimed = co_await outbox.claim("relay-test", 10, std::chrono::seconds(30));
+    CO_ASSERT_TRUE(claimed.size() == 1u);
+    EXPECT_EQ(claimed[0].traceparent, trace.traceparent());
   }());
 }
 

@@ -51,7 +51,8 @@ events::OutboxEvent notification_created_event(const models::NotificationDocumen
           .topic = std::string(topics::NOTIFICATIONS),
           .event_type = "notification.created",
           .data = boost::json::serialize(payload),
-          .created_at = doc.created_at};
+          .created_at = doc.created_at,
+          .traceparent = doc.outbox ? doc.outbox->traceparent.value_or("") : std::string()};
 }
 
 awaitable<std::vector<events::OutboxEvent>> NotificationOutbox::claim(std::string owner, std::size_t max,

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "vibework/app/notifications/notification_service.hpp"
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/mongodb/test_support.hpp"
 #include "vibework/testkit/async.hpp"
 
@@ -74,7 +75,24 @@ TEST_F(NotificationOutboxTest, TheCreateWritesTheEventTheRelayPublishes) {
   EXPECT_EQ(payload.at("type"), "warning");
   EXPECT_EQ(payload.at("title"), "Hello");
   EXPECT_TRUE(payload.contains("createdAt"));
+  EXPECT_EQ(e.traceparent, "") << "created outside any trace";
   EXPECT_EQ(run_async(outbox.backlog()).pending, 1u);
+}
+
+// Created while handling a request: the event keeps the request's trace for the relay.
+TEST_F(NotificationOutboxTest, AnEventCreatedInATraceCarriesItsTraceparent) {
+  NotificationService service(db());
+  const auto trace = infra::start_trace();
+  auto create_traced = [&]() -> awaitable<void> {
+    NewNotification n{.type = models::NotificationType::info, .title = "Traced", .message = "m", .data = std::nullopt};
+    const auto traced = infra::traced(co_await asio::this_coro::executor, trace);
+    (void)co_await asio::co_spawn(traced, service.create("user-1", std::move(n)), use_awaitable);
+  };
+  run_async(create_traced());
+  NotificationOutbox outbox(db());
+  auto claimed = run_async(outbox.claim("relay-a", 10, 30s));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].traceparent, trace.traceparent());
 }
 
 TEST_F(NotificationOutboxTest, AClaimedEventGoesToOneRelayUntilItsLeaseExpires) {

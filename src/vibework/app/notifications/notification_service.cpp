@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "vibework/auth/signed_cookie.hpp"
+#include "vibework/infra/current_trace.hpp"
 
 namespace vibework::app::notifications {
 
@@ -49,6 +50,8 @@ awaitable<NotificationDocument> NotificationService::create(std::string user_id,
   if (n.data) doc.data = boost::json::value(std::move(*n.data));
   // The event is part of the same insert: the notification never exists without it.
   doc.outbox = models::PendingEvent{.event_id = "notification.created:" + doc.id.to_string()};
+  // The request's trace rides with the event: the worker's lines for it continue that trace.
+  if (const auto* trace = infra::current_trace()) doc.outbox->traceparent = trace->traceparent();
   doc.event_pending = true;
   auto created = co_await model_.create(std::move(doc));
   if (on_event_written_) on_event_written_();

@@ -12,6 +12,7 @@
 // (when the executor type can tell: io_context and thread_pool executors and strands can,
 // any_io_executor cannot). fn must own, or share ownership of, what it touches: the caller may
 // be gone by the time another thread runs it (cancellation does not reach into fn).
+// The caller's trace (current_trace.hpp) goes along: fn's log lines carry its trace id.
 // (GCC 12: pass fn as a named local, std::move'd, not as a capturing lambda temporary.)
 #include <exception>
 #include <optional>
@@ -22,6 +23,7 @@
 
 #include "vibework/infra/asio.hpp"
 #include "vibework/infra/async/completion.hpp"
+#include "vibework/infra/current_trace.hpp"
 
 namespace vibework::infra {
 
@@ -51,6 +53,10 @@ bool here(const Executor& ex) {
 template <typename Executor, typename F>
 auto run_coroutine_on(Executor ex, F fn) -> std::invoke_result_t<F&> {
   if (here(ex)) co_return co_await fn();
+  if (auto trace = current_trace_cell()) {
+    const auto there = traced(ex, std::move(trace));
+    co_return co_await asio::co_spawn(there, std::move(fn), use_awaitable);
+  }
   co_return co_await asio::co_spawn(ex, std::move(fn), use_awaitable);
 }
 
@@ -59,7 +65,8 @@ awaitable<R> run_call_on(Executor ex, F fn) {
   if (here(ex)) co_return fn();
   if constexpr (std::is_void_v<R>) {
     auto start = [ex, fn = std::move(fn)](auto handoff) mutable {
-      asio::post(ex, [fn = std::move(fn), h = std::move(handoff)]() mutable {
+      asio::post(ex, [fn = std::move(fn), h = std::move(handoff), trace = current_trace_cell()]() mutable {
+        TraceScope scope(std::move(trace));
         std::exception_ptr error;
         try {
           fn();
@@ -72,7 +79,8 @@ awaitable<R> run_call_on(Executor ex, F fn) {
     co_await suspend_with<>(std::move(start));
   } else {
     auto start = [ex, fn = std::move(fn)](auto handoff) mutable {
-      asio::post(ex, [fn = std::move(fn), h = std::move(handoff)]() mutable {
+      asio::post(ex, [fn = std::move(fn), h = std::move(handoff), trace = current_trace_cell()]() mutable {
+        TraceScope scope(std::move(trace));
         std::exception_ptr error;
         std::optional<R> value;
         try {
