@@ -11,6 +11,7 @@
 #include "vibework/app/commands.hpp"
 #include "vibework/app/infrastructure.hpp"
 #include "vibework/infra/health.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/infra/runtime.hpp"
 
 namespace vibework::app {
@@ -42,7 +43,8 @@ void print_table(const infra::ReadinessReport& report) {
 int run_doctor(const AppConfig& config) {
   infra::Runtime runtime({1, config.blocking_threads});
   infra::Readiness readiness(config.health_timeout);
-  auto infrastructure = build_infrastructure(config, runtime, readiness);
+  infra::metrics::Registry metrics;  // nobody scrapes it: the components just need one
+  auto infrastructure = build_infrastructure(config, runtime, readiness, metrics);
   std::promise<int> exit_code;
   runtime.start();
   asio::co_spawn(

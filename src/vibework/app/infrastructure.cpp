@@ -20,11 +20,12 @@ Infrastructure::Infrastructure(infra::Readiness& readiness) : lifecycle(readines
 Infrastructure::~Infrastructure() = default;
 
 std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, infra::Runtime& runtime,
-                                                     infra::Readiness& readiness) {
+                                                     infra::Readiness& readiness, infra::metrics::Registry& metrics) {
   auto infra = std::make_unique<Infrastructure>(readiness);
   auto& lifecycle = infra->lifecycle;
   // Start order matters: MySQL, MongoDB, Redis, Pub/Sub, mail, auth, relay.
   infra->mysql = lifecycle.add(std::make_shared<mysql::Database>(config.get<mysql::Config>()));
+  infra->mysql->attach_metrics(metrics);
   infra->mongodb = lifecycle.add(std::make_shared<mongodb::Database>(config.get<mongodb::Config>(), runtime));
   infra->mongodb->declare<models::Notification>();  // its indexes are ensured at start
   infra->redis = lifecycle.add(std::make_shared<redis::Client>(config.get<redis::Config>(), runtime));
