@@ -31,6 +31,7 @@ std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, in
   infra->redis = lifecycle.add(std::make_shared<redis::Client>(config.get<redis::Config>(), runtime));
   infra->pubsub = lifecycle.add(std::make_shared<pubsub::Client>(config.get<pubsub::Config>(), runtime));
   infra->pubsub->declare(pubsub_resources(config.get<pubsub::Config>()));
+  infra->pubsub->attach_metrics(metrics);
   infra->mail = lifecycle.add(std::make_shared<mail::Mailer>(config.get<mail::Config>(), *infra->mysql, runtime));
   infra->auth = lifecycle.add(std::make_shared<auth::Auth>(config.get<auth::Config>(), config.production(), *infra->mysql,
                                                            infra->redis.get(), infra->mail.get()));

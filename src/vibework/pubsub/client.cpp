@@ -81,11 +81,18 @@ std::vector<infra::HealthCheck> Client::checks() {
                                   : "check credentials and run `vibework pubsub setup`"}};
 }
 
+void Client::attach_metrics(infra::metrics::Registry& registry) {
+  metrics_ = &registry;
+  rest_->attach_metrics(registry);
+  publisher_->attach_metrics(registry);
+}
+
 std::shared_ptr<Subscriber> Client::subscribe(std::string subscription, MessageHandler handler,
                                               std::optional<SubscriberOptions> options) {
   auto subscriber = std::make_shared<Subscriber>(*rest_, std::move(subscription), std::move(handler),
                                                  options.value_or(SubscriberOptions::from(config_)),
                                                  runtime_.next_io_context().get_executor());
+  if (metrics_) subscriber->attach_metrics(*metrics_);
   subscriber->start();
   std::lock_guard lock(mutex_);
   subscribers_.push_back(subscriber);

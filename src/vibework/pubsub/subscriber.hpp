@@ -26,6 +26,7 @@
 #include <string>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/pubsub/config.hpp"
 #include "vibework/infra/json.hpp"
 #include "vibework/pubsub/publisher.hpp"
@@ -101,6 +102,10 @@ class Subscriber {
   awaitable<void> stop();  // idempotent; never throws
   SubscriberStats stats() const;
   const std::string& subscription() const noexcept;
+  // pubsub_messages_{received,acked,nacked}_total, pubsub_handler_errors_total,
+  // pubsub_lease_extensions_total and pubsub_handler_duration_seconds, by subscription, in
+  // `registry` (which must outlive the subscriber). Call before start().
+  void attach_metrics(infra::metrics::Registry& registry);
 
  private:
   struct Impl;
