@@ -28,6 +28,7 @@ std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, in
   infra->mysql->attach_metrics(metrics);
   infra->mongodb = lifecycle.add(std::make_shared<mongodb::Database>(config.get<mongodb::Config>(), runtime));
   infra->mongodb->declare<models::Notification>();  // its indexes are ensured at start
+  infra->mongodb->attach_metrics(metrics);
   infra->redis = lifecycle.add(std::make_shared<redis::Client>(config.get<redis::Config>(), runtime));
   infra->pubsub = lifecycle.add(std::make_shared<pubsub::Client>(config.get<pubsub::Config>(), runtime));
   infra->pubsub->declare(pubsub_resources(config.get<pubsub::Config>()));

@@ -64,7 +64,7 @@ int run_serve(const AppConfig& config, bool with_worker) {
   if (with_worker) add_worker(*infrastructure);
   serve_metrics(*infrastructure, runtime, http_config, metrics, metrics_router, &router, config.production());
   // Last to start, first to stop.
-  auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router, &metrics));
+  auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router, http_config.metrics_enabled ? &metrics : nullptr));
 
   const RunLoop loop{.name = "vibework", .started = [&] {
                           return fmt::format("vibework serving on http://{}:{} (health: /health/live, /health/ready)",
