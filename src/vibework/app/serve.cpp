@@ -53,6 +53,7 @@ int run_serve(const AppConfig& config, bool with_worker) {
   http::Router metrics_router;
   // The users service: cache-aside over Redis; auth's own user changes drop its entries too.
   redis::Cache user_cache(*infrastructure->redis);
+  user_cache.attach_metrics(metrics, "users");
   users::UserService users(infrastructure->auth->users(), user_cache);
   infrastructure->auth->on_user_changed([&users](std::string user_id) { return users.forget(std::move(user_id)); });
   // The notifications service: each create wakes the relay, so its event goes out at once.

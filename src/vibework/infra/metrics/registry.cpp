@@ -307,6 +307,12 @@ Registration Registry::counter_callback(std::string_view name, std::string_view 
   return add_callback(state_, name, help, Kind::counter, {}, {}, std::move(fn));
 }
 
+Registration Registry::counter_callback(std::string_view name, std::string_view help,
+                                        std::vector<std::string> label_names, std::vector<std::string> label_values,
+                                        std::function<double()> fn) {
+  return add_callback(state_, name, help, Kind::counter, std::move(label_names), std::move(label_values), std::move(fn));
+}
+
 std::string Registry::expose() const {
   std::string out;
   std::lock_guard lock(state_->mutex);

@@ -147,6 +147,9 @@ class Registry {
                                             std::vector<std::string> label_names, std::vector<std::string> label_values,
                                             std::function<double()> fn);
   [[nodiscard]] Registration counter_callback(std::string_view name, std::string_view help, std::function<double()> fn);
+  [[nodiscard]] Registration counter_callback(std::string_view name, std::string_view help,
+                                              std::vector<std::string> label_names,
+                                              std::vector<std::string> label_values, std::function<double()> fn);
 
   // The text exposition format, families sorted by name.
   std::string expose() const;
