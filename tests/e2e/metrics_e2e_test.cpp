@@ -45,6 +45,10 @@ TEST_F(MetricsE2E, ALiveScrapePassesPromtoolAndShowsTheTraffic) {
   EXPECT_GT(sample(text, "process_resident_memory_bytes").value_or(0), 0);
   EXPECT_GT(sample(text, "process_start_time_seconds").value_or(0), 1.7e9);
   EXPECT_THAT(text, HasSubstr("vibework_build_info{version=\""));
+  EXPECT_EQ(sample(text, R"(auth_sign_ups_total{outcome="success"})"), 1);
+  EXPECT_EQ(sample(text, R"(redis_connection_up{connection="0"})"), 1);
+  EXPECT_GE(sample(text, R"(mongodb_operation_duration_seconds_count{operation="insert"})").value_or(0), 1);
+  EXPECT_TRUE(sample(text, R"(outbox_backlog_events{store="mongodb notifications"})").has_value()) << text;
 
   // The metrics listener is not the API, and the API does not serve /metrics.
   EXPECT_EQ(TestClient(server.port).request(verb::get, "/metrics").status, 404u);
@@ -56,10 +60,15 @@ TEST_F(MetricsE2E, OnTheMainListenerWithPortZeroAndOffWhenDisabled) {
     Server server(metrics_env(0));
     ASSERT_TRUE(wait_until_listening(server.port, 60s));
     EXPECT_EQ(TestClient(server.port).request(verb::get, "/health/live").status, 200u);
-    const auto r = scrape(server.port);
+    // A request is counted once its response is written: the client may see it a moment earlier.
+    HttpResult r;
+    EXPECT_TRUE(eventually([&] {
+      r = scrape(server.port);
+      return r.body.find("http_requests_total{method=\"GET\",route=\"/health/live\",status=\"2xx\"} 1\n") !=
+             std::string::npos;
+    }, 10s, 20ms)) << r.body;
     EXPECT_EQ(r.status, 200u);
     EXPECT_THAT(header(r, "Content-Type"), HasSubstr("text/plain; version=0.0.4"));
-    EXPECT_THAT(r.body, HasSubstr("http_requests_total{method=\"GET\",route=\"/health/live\",status=\"2xx\"} 1\n"));
   }
   Server off(metrics_env(0, {{"METRICS_ENABLED", "false"}}));
   ASSERT_TRUE(wait_until_listening(off.port, 60s));
