@@ -92,7 +92,15 @@ std::shared_ptr<Subscriber> Client::subscribe(std::string subscription, MessageH
   auto subscriber = std::make_shared<Subscriber>(*rest_, std::move(subscription), std::move(handler),
                                                  options.value_or(SubscriberOptions::from(config_)),
                                                  runtime_.next_io_context().get_executor());
-  if (metrics_) subscriber->attach_metrics(*metrics_);
+  if (metrics_) {
+    int dead_letter_after = 0;
+    for (const auto& spec : resources_.subscriptions) {
+      if (spec.name == subscriber->subscription() && spec.options.dead_letter_policy) {
+        dead_letter_after = spec.options.dead_letter_policy->max_delivery_attempts;
+      }
+    }
+    subscriber->attach_metrics(*metrics_, dead_letter_after);
+  }
   subscriber->start();
   std::lock_guard lock(mutex_);
   subscribers_.push_back(subscriber);

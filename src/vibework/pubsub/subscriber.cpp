@@ -105,8 +105,9 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
   std::atomic<std::size_t> received{0}, acked{0}, nacked{0}, handler_errors{0}, extensions{0}, outstanding{0};
   // attach_metrics(); beside the atomics above (those stay: stats() and the tests read them).
   struct Metrics {
-    infra::metrics::Counter received, acked, nacked, handler_errors, extensions;
+    infra::metrics::Counter received, acked, nacked, handler_errors, extensions, dead_lettered;
     infra::metrics::Histogram handler_duration;
+    int dead_letter_after = 0;
   } metrics;
 
   // A coroutine on `ex` waits for "something changed" (or the deadline); notify() wakes all.
@@ -200,6 +201,12 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
       message.nack();
     }
     self->metrics.handler_duration.observe_since(started);
+    // The server counts deliveries; nacked on the last one allowed, the message goes to the
+    // dead-letter topic.
+    if (self->metrics.dead_letter_after > 0 && message.decision() != Message::Decision::ack &&
+        message.delivery_attempt >= self->metrics.dead_letter_after) {
+      self->metrics.dead_lettered.inc();
+    }
     // A coroutine always resumes on the executor it was spawned on (ours), so no locking here.
     self->finish(message.ack_id, message.decision() == Message::Decision::ack);
   }
@@ -411,7 +418,7 @@ SubscriberStats Subscriber::stats() const {
 
 const std::string& Subscriber::subscription() const noexcept { return impl_->name; }
 
-void Subscriber::attach_metrics(infra::metrics::Registry& r) {
+void Subscriber::attach_metrics(infra::metrics::Registry& r, int dead_letter_after) {
   const std::string_view sub = impl_->name;
   const std::vector<std::string> label{"subscription"};
   auto& m = impl_->metrics;
@@ -425,6 +432,14 @@ void Subscriber::attach_metrics(infra::metrics::Registry& r) {
   m.extensions = r.counter_family("pubsub_lease_extensions_total",
                                   "Ack deadlines extended for slow handlers, by subscription.", label)
                      .labels({sub});
+  m.dead_letter_after = dead_letter_after;
+  if (dead_letter_after > 0) {
+    m.dead_lettered = r.counter_family("pubsub_messages_dead_lettered_total",
+                                       "Messages nacked on their last delivery allowed by the dead-letter policy, by "
+                                       "subscription.",
+                                       label)
+                          .labels({sub});
+  }
   m.handler_duration = r.histogram_family("pubsub_handler_duration_seconds", "Time a handler held a message, by subscription.",
                                           label, infra::metrics::buckets::latency_seconds())
                            .labels({sub});
