@@ -21,6 +21,7 @@
 #include "vibework/app/doctor_view.hpp"
 #include "vibework/app/infrastructure.hpp"
 #include "vibework/infra/health.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/infra/runtime.hpp"
 
 namespace vibework::app {
@@ -53,7 +54,8 @@ awaitable<void> watch(infra::Readiness& readiness, asio::signal_set& signals, st
 int run_doctor(const AppConfig& config, const DoctorOptions& options) {
   infra::Runtime runtime({1, config.blocking_threads});
   infra::Readiness readiness(config.health_timeout);
-  auto infrastructure = build_infrastructure(config, runtime, readiness);
+  infra::metrics::Registry metrics;  // nobody scrapes it: the components just need one
+  auto infrastructure = build_infrastructure(config, runtime, readiness, metrics);
   // Only a watch catches the signals: a one-shot doctor stops at Ctrl-C like any tool.
   std::optional<asio::signal_set> signals;
   if (options.watch) signals.emplace(runtime.io_context(0), SIGINT, SIGTERM);

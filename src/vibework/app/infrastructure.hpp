@@ -10,6 +10,9 @@
 namespace vibework::infra {
 class Readiness;
 class Runtime;
+namespace metrics {
+class Registry;
+}
 }  // namespace vibework::infra
 namespace vibework::mysql {
 class Database;
@@ -56,8 +59,9 @@ struct Infrastructure {
 };
 
 // Creates every component (no I/O yet) and adds them to the lifecycle in start order; the
-// lifecycle registers their health checks with `readiness` as they start.
+// lifecycle registers their health checks with `readiness` as they start. Every component
+// records its metrics in `metrics`, which must outlive the Infrastructure.
 std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, infra::Runtime& runtime,
-                                                     infra::Readiness& readiness);
+                                                     infra::Readiness& readiness, infra::metrics::Registry& metrics);
 
 }  // namespace vibework::app

@@ -10,9 +10,12 @@
 #include "vibework/app/descriptor_budget.hpp"
 #include "vibework/app/events/outbox_relay.hpp"
 #include "vibework/app/infrastructure.hpp"
+#include "vibework/app/metrics_wiring.hpp"
 #include "vibework/app/routes.hpp"
 #include "vibework/http/server.hpp"
 #include "vibework/infra/health.hpp"
+#include "vibework/infra/metrics/process_metrics.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/infra/process_limits.hpp"
 #include "vibework/infra/runtime.hpp"
 #include "vibework/mysql/database.hpp"
@@ -42,10 +45,15 @@ int run_serve(const AppConfig& config, bool with_worker) {
   spdlog::info("http: {}", budget.describe());
 
   infra::Readiness readiness(config.health_timeout);
-  auto infrastructure = build_infrastructure(config, runtime, readiness);
+  // Before the infrastructure: every component's metric handles point into it.
+  infra::metrics::Registry metrics;
+  infra::metrics::ProcessMetrics process_metrics(metrics);
+  auto infrastructure = build_infrastructure(config, runtime, readiness, metrics);
   http::Router router;
+  http::Router metrics_router;
   // The users service: cache-aside over Redis; auth's own user changes drop its entries too.
   redis::Cache user_cache(*infrastructure->redis);
+  user_cache.attach_metrics(metrics, "users");
   users::UserService users(infrastructure->auth->users(), user_cache);
   infrastructure->auth->on_user_changed([&users](std::string user_id) { return users.forget(std::move(user_id)); });
   // The notifications service: each create wakes the relay, so its event goes out at once.
@@ -55,8 +63,9 @@ int run_serve(const AppConfig& config, bool with_worker) {
   register_routes(router, context);
   // --with-worker: after the other components, before HTTP (so it stops after HTTP has drained).
   if (with_worker) add_worker(*infrastructure);
+  serve_metrics(*infrastructure, runtime, http_config, metrics, metrics_router, &router, config.production());
   // Last to start, first to stop.
-  auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router));
+  auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router, http_config.metrics_enabled ? &metrics : nullptr));
 
   const RunLoop loop{.name = "vibework", .started = [&] {
                           return fmt::format("vibework serving on http://{}:{} (health: /health/live, /health/ready)",

@@ -8,8 +8,12 @@
 #include "vibework/app/commands.hpp"
 #include "vibework/app/run_until_signal.hpp"
 #include "vibework/app/infrastructure.hpp"
+#include "vibework/app/metrics_wiring.hpp"
 #include "vibework/app/worker/worker.hpp"
+#include "vibework/http/router.hpp"
 #include "vibework/infra/health.hpp"
+#include "vibework/infra/metrics/process_metrics.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/infra/runtime.hpp"
 
 namespace vibework::app {
@@ -23,8 +27,13 @@ int run_worker(const AppConfig& config) {
   for (const auto& line : config.describe()) spdlog::info("config: {}", line);
   infra::Runtime runtime({config.get<http::Config>().threads, config.blocking_threads});
   infra::Readiness readiness(config.health_timeout);
-  auto infrastructure = build_infrastructure(config, runtime, readiness);
-  add_worker(*infrastructure);  // last to start, first to stop
+  infra::metrics::Registry metrics;  // before the infrastructure: its handles point into it
+  infra::metrics::ProcessMetrics process_metrics(metrics);
+  auto infrastructure = build_infrastructure(config, runtime, readiness, metrics);
+  add_worker(*infrastructure);
+  // /metrics on METRICS_PORT when set: last to start, first to stop.
+  http::Router metrics_router;
+  serve_metrics(*infrastructure, runtime, config.get<http::Config>(), metrics, metrics_router, nullptr, config.production());
 
   const RunLoop loop{.name = "vibework worker", .started = [] { return std::string("vibework worker running (SIGTERM or SIGINT stops it)"); }, .shutdown_timeout = config.shutdown_timeout};
   return run_until_signal(runtime, readiness, infrastructure->lifecycle, loop);

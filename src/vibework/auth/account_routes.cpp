@@ -240,8 +240,13 @@ namespace {
 }  // namespace
 
 void register_account_routes(AuthRouter& router, AccountRoutes r) {
-  router.post("/sign-up/email", bind_route(r, sign_up));
-  router.post("/sign-in/email", bind_route(r, sign_in));
+  if (r.metrics) {
+    router.post("/sign-up/email", counted(r.metrics->sign_ups, bind_route(r, sign_up)));
+    router.post("/sign-in/email", counted(r.metrics->sign_ins, bind_route(r, sign_in)));
+  } else {
+    router.post("/sign-up/email", bind_route(r, sign_up));
+    router.post("/sign-in/email", bind_route(r, sign_in));
+  }
   router.post("/update-user", bind_route(r, update_user));
   router.post("/change-password", bind_route(r, change_password));
   router.post("/delete-user", bind_route(r, delete_user));

@@ -2,6 +2,7 @@
 // The email/password routes of Better-Auth's HTTP API: POST sign-up/email, sign-in/email,
 // update-user, change-password and delete-user, with the same status codes, cookies and JSON
 // as Better-Auth 1.7 (facts file §2.2, §2.3, §2.10, §2.11, §2.14).
+#include "vibework/auth/auth_metrics.hpp"
 #include "vibework/auth/config.hpp"
 #include "vibework/auth/cookie_cache.hpp"
 #include "vibework/auth/email_sender.hpp"
@@ -26,6 +27,7 @@ struct AccountRoutes {
   EmailSender* sender = nullptr;              // verification mails on sign-up / sign-in, when configured
   VerificationStore* verifications = nullptr;  // delete-user's mailed confirmation tokens
   const UserChangedHooks* user_changed = nullptr;  // told after update-user and delete-user
+  const AuthMetrics* metrics = nullptr;  // sign-ins and sign-ups by outcome
 };
 
 // Deletes the user with its sessions (and their cache entries) and accounts.

@@ -78,11 +78,18 @@ std::vector<infra::HealthCheck> Auth::checks() {
            "run `vibework migrate` (the Better-Auth tables must exist); check MYSQL_* and MYSQL_COLUMN_NAMING"}};
 }
 
+void Auth::attach_metrics(infra::metrics::Registry& registry) {
+  metrics_.attach(registry);
+  limiter_.set_refusal_counter(metrics_.rate_limited);
+  hasher_.attach_metrics(registry);
+  if (cache_) cache_->attach_metrics(registry, "sessions");
+}
+
 void Auth::register_routes(http::Router& router) {
   AuthRouter routes(router, config_.base_path, {.limiter = &limiter_, .cookies = &cookies_, .cors = &origins_});
   register_session_routes(routes, {sessions_, cookies_, origins_, production_, &cookie_cache_});
   register_account_routes(routes, {users_, sessions_, hasher_, cookies_, origins_, config_, &cookie_cache_, &email_sender_,
-                                   &verifications_, &user_changed_});
+                                   &verifications_, &user_changed_, &metrics_});
   register_email_routes(routes,
                         {users_, sessions_, verifications_, hasher_, cookies_, origins_, config_, email_sender_, &user_changed_});
   routes.not_found_elsewhere();

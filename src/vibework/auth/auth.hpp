@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 
+#include "vibework/auth/auth_metrics.hpp"
 #include "vibework/auth/config.hpp"
 #include "vibework/auth/cookie_cache.hpp"
 #include "vibework/auth/email_sender.hpp"
@@ -79,6 +80,9 @@ class Auth final : public infra::Component {
   UserStore& users() noexcept { return users_; }
   VerificationStore& verifications() noexcept { return verifications_; }
   PasswordHasher& hasher() noexcept { return hasher_; }
+  // auth_* (sign-ins, sign-ups, rate limits, the hasher) and the session cache's cache_*{cache="sessions"}
+  // in `registry` (which must outlive auth). Call before register_routes().
+  void attach_metrics(infra::metrics::Registry& registry);
   const SessionCookies& cookies() const noexcept { return cookies_; }
   const TrustedOrigins& origins() const noexcept { return origins_; }
 
@@ -95,6 +99,7 @@ class Auth final : public infra::Component {
   TrustedOrigins origins_;
   CookieCache cookie_cache_;
   RateLimiter limiter_;
+  AuthMetrics metrics_;
   UserChangedHooks user_changed_;
   std::unique_ptr<infra::PeriodicTask> sweep_;
   std::unique_ptr<infra::PeriodicTask> forget_retry_;  // cache entries an outage kept us from dropping

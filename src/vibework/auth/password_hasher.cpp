@@ -1,5 +1,7 @@
 #include "vibework/auth/password_hasher.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 
 #include <fmt/format.h>
@@ -35,15 +37,38 @@ awaitable<infra::AsyncSemaphore::Permit> PasswordHasher::admit() {
 }
 
 awaitable<std::string> PasswordHasher::hash(std::string password) {
+  const auto started = infra::metrics::now_ticks();
   auto permit = co_await admit();
   auto job = [password = std::move(password), params = options_.argon2] { return hash_password(password, params); };
-  co_return co_await threads_.run(std::move(job));
+  auto stored = co_await threads_.run(std::move(job));
+  hash_duration_.observe_since(started);
+  co_return stored;
 }
 
 awaitable<bool> PasswordHasher::verify(std::string password, std::string stored) {
+  const auto started = infra::metrics::now_ticks();
   auto permit = co_await admit();
   auto job = [password = std::move(password), stored = std::move(stored)] { return verify_password(password, stored); };
-  co_return co_await threads_.run(std::move(job));
+  const bool ok = co_await threads_.run(std::move(job));
+  verify_duration_.observe_since(started);
+  co_return ok;
+}
+
+void PasswordHasher::attach_metrics(infra::metrics::Registry& r) {
+  auto duration = r.histogram_family("auth_password_hash_duration_seconds",
+                                     "Argon2id work per call, waiting for a hasher thread included, by operation.",
+                                     {"operation"}, infra::metrics::buckets::latency_seconds());
+  hash_duration_ = duration.labels({"hash"});
+  verify_duration_ = duration.labels({"verify"});
+  const std::string help = "Password hashes admitted to the hasher: running on its threads, or queued for one.";
+  const std::size_t threads = options_.threads;
+  gauges_.push_back(r.gauge_callback("auth_hash_jobs", help, {"state"}, {"running"}, [this, threads] {
+    return static_cast<double>(std::min(admitted_.in_use(), threads));
+  }));
+  gauges_.push_back(r.gauge_callback("auth_hash_jobs", help, {"state"}, {"queued"}, [this, threads] {
+    const auto n = admitted_.in_use();
+    return static_cast<double>(n > threads ? n - threads : 0);
+  }));
 }
 
 awaitable<void> PasswordHasher::verify_unknown(std::string password) {

@@ -15,6 +15,7 @@
 #include "vibework/infra/asio.hpp"
 #include "vibework/infra/async/async_semaphore.hpp"
 #include "vibework/infra/blocking_pool.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 
 namespace vibework::auth {
 
@@ -40,6 +41,9 @@ class PasswordHasher {
   awaitable<void> verify_unknown(std::string password);
 
   const HasherOptions& options() const noexcept { return options_; }
+  // auth_password_hash_duration_seconds{operation} (queueing included) and
+  // auth_hash_jobs{state=running|queued} in `registry` (which must outlive the hasher).
+  void attach_metrics(infra::metrics::Registry& registry);
 
   // Refuses new work, waits for what runs. Idempotent; the destructor calls it.
   void stop();
@@ -51,6 +55,8 @@ class PasswordHasher {
   std::string decoy_;  // an Argon2id hash with the configured parameters, for verify_unknown
   infra::AsyncSemaphore admitted_;
   infra::BlockingPool threads_;
+  infra::metrics::Histogram hash_duration_, verify_duration_;
+  std::vector<infra::metrics::Registration> gauges_;  // last: unregistered before the rest goes
 };
 
 }  // namespace vibework::auth

@@ -51,6 +51,7 @@ awaitable<std::optional<http::Response>> RateLimiter::check(const http::Request&
   const auto rule = rate_limit_rule(path, options_.default_rule);
   const auto decision = co_await consume(ip + "|" + std::string(path), rule);
   if (decision.allowed) co_return std::nullopt;
+  refused_.inc();
   co_return too_many_requests(decision.retry_after);
 }
 

@@ -42,11 +42,14 @@ class RateLimiter {
   awaitable<RateDecision> consume(std::string key, RateLimitRule rule);
 
   const RateLimitOptions& options() const noexcept { return options_; }
+  // Counts each request refused with 429 (set before serving; default: records nothing).
+  void set_refusal_counter(infra::metrics::Counter counter) { refused_ = counter; }
 
  private:
   RateDecision consume_locally(const std::string& key, const RateLimitRule& rule);
 
   RateLimitOptions options_;
+  infra::metrics::Counter refused_;
   redis::Client* redis_;
   Clock clock_;
   std::atomic<bool> degraded_{false};

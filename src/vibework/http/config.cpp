@@ -32,9 +32,25 @@ Config Config::parse(EnvReader& env, const infra::CoreConfig& core) {
   }
   c.access_log = env.boolean("HTTP_ACCESS_LOG", true);
   c.test_routes = env.boolean("VIBEWORK_TEST_ROUTES", false);
+  c.metrics_enabled = env.boolean("METRICS_ENABLED", true);
+  c.metrics_host = env.string("METRICS_HOST", c.metrics_host);
+  boost::asio::ip::make_address(c.metrics_host, ec);
+  if (ec && c.metrics_host != "localhost") {
+    env.problem("METRICS_HOST", quote_value(c.metrics_host) + " is not an IP address to listen on", "127.0.0.1");
+  }
+  c.metrics_port = static_cast<std::uint16_t>(env.integer("METRICS_PORT", 0, 0, 65535));
+  if (c.metrics_port != 0 && c.metrics_port == c.port) {
+    env.problem("METRICS_PORT", "is HTTP_PORT; set 0 to serve /metrics on HTTP_PORT, or another port for its own listener",
+                "9464");
+  }
   return c;
 }
 
-std::string Config::describe() const { return fmt::format("HTTP={}:{} threads={}", host, port, threads); }
+std::string Config::describe() const {
+  const auto metrics = !metrics_enabled ? std::string("off")
+                       : metrics_port == 0 ? std::string("on HTTP_PORT")
+                                           : fmt::format("{}:{}", metrics_host, metrics_port);
+  return fmt::format("HTTP={}:{} threads={} metrics={}", host, port, threads, metrics);
+}
 
 }  // namespace vibework::http

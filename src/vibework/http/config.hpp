@@ -25,6 +25,11 @@ struct Config {
   std::size_t max_connections = 0;
   bool access_log = true;          // HTTP_ACCESS_LOG
   bool test_routes = false;        // VIBEWORK_TEST_ROUTES: /__test/* routes for e2e tests only
+  // GET /metrics (Prometheus): METRICS_ENABLED; on its own listener METRICS_HOST:METRICS_PORT,
+  // or on this listener when METRICS_PORT=0 (then it is as public as the API).
+  bool metrics_enabled = true;
+  std::string metrics_host = "127.0.0.1";
+  std::uint16_t metrics_port = 0;
   // From the core settings, so the server needs no other section.
   bool json_logs = false;                          // LOG_FORMAT=json
   std::chrono::milliseconds shutdown_timeout{10'000};  // SHUTDOWN_TIMEOUT_MS: drain bound

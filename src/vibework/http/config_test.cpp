@@ -51,3 +51,26 @@ TEST(HttpConfig, HttpMaxConnectionsIsDerivedUnlessSetAndMustBePositive) {
   EXPECT_THAT(zero, HasSubstr("example: HTTP_MAX_CONNECTIONS=10000"));
   EXPECT_THAT(testkit::only_problem(load({{"HTTP_MAX_CONNECTIONS", "many"}}).problems), HasSubstr("'many' is not a whole number"));
 }
+
+TEST(HttpConfig, MetricsDefaultToTheMainListenerAndCanHaveTheirOwn) {
+  auto r = load({});
+  ASSERT_TRUE(r.ok());
+  const auto& d = r.config.get<http::Config>();
+  EXPECT_TRUE(d.metrics_enabled);
+  EXPECT_EQ(d.metrics_host, "127.0.0.1");
+  EXPECT_EQ(d.metrics_port, 0);
+  r = load({{"METRICS_ENABLED", "false"}, {"METRICS_HOST", "0.0.0.0"}, {"METRICS_PORT", "9464"}});
+  ASSERT_TRUE(r.ok()) << testkit::problems_text(r.problems);
+  const auto& c = r.config.get<http::Config>();
+  EXPECT_FALSE(c.metrics_enabled);
+  EXPECT_EQ(c.metrics_host, "0.0.0.0");
+  EXPECT_EQ(c.metrics_port, 9464);
+}
+
+TEST(HttpConfig, MetricsPortMustDifferFromHttpPort) {
+  auto r = load({{"HTTP_PORT", "8080"}, {"METRICS_PORT", "8080"}, {"METRICS_HOST", "nowhere"}});
+  ASSERT_FALSE(r.ok());
+  const auto text = testkit::problems_text(r.problems);
+  EXPECT_THAT(text, HasSubstr("METRICS_PORT"));
+  EXPECT_THAT(text, HasSubstr("METRICS_HOST"));
+}

@@ -4,6 +4,7 @@
 #include "vibework/http/error_response.hpp"
 #include "vibework/http/http_error.hpp"
 #include "vibework/http/json_body.hpp"
+#include "vibework/http/metrics_endpoint.hpp"
 #include "vibework/http/request.hpp"
 #include "vibework/http/response.hpp"
 #include "vibework/http/router.hpp"

@@ -25,7 +25,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
 
 void Router::add(Verb method, std::string_view pattern, Handler handler) {
   if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with '/'");
-  Route route{method, {}, std::move(handler), 0};
+  Route route{method, {}, std::move(handler), std::string(pattern), 0};
   const auto parts = split_path(pattern);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const auto p = parts[i];
@@ -72,6 +72,7 @@ Router::Match Router::match(Verb method, std::string_view path, PathParams& para
       params.clear();
       matches(route, parts, &params);
       result.handler = &route.handler;
+      result.pattern = &route.pattern;
       result.allow.clear();
       return result;
     }

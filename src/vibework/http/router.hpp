@@ -27,6 +27,7 @@ class Router {
   struct Match {
     const Handler* handler = nullptr;  // null: no route for this method and path
     std::string allow;                 // methods that would match the path, for 405's Allow header
+    const std::string* pattern = nullptr;  // the matched route's template ("/users/:id"), for metrics
   };
   // Fills `params` for the matched route.
   Match match(Verb method, std::string_view path, PathParams& params) const;
@@ -41,6 +42,7 @@ class Router {
     Verb method;
     std::vector<Segment> segments;
     Handler handler;
+    std::string pattern;
     int score = 0;  // higher = more literal segments, tried first
   };
   static bool matches(const Route& route, const std::vector<std::string_view>& parts, PathParams* params);

@@ -98,3 +98,14 @@ TEST(Router, RejectsBadPatterns) {
   EXPECT_THROW(r.get("no-slash", {}), std::invalid_argument);
   EXPECT_THROW(r.get("/a/*/b", {}), std::invalid_argument);
 }
+
+TEST(Router, MatchNamesTheRouteTemplate) {
+  Router r;
+  int hit = 0;
+  r.get("/api/notifications/:id", tagged(&hit, 1));
+  PathParams params;
+  const auto m = r.match(Verb::get, "/api/notifications/65f0c0ffee", params);
+  ASSERT_NE(m.pattern, nullptr);
+  EXPECT_EQ(*m.pattern, "/api/notifications/:id");
+  EXPECT_EQ(r.match(Verb::get, "/nowhere", params).pattern, nullptr);
+}

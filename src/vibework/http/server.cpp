@@ -22,6 +22,7 @@
 #include "vibework/http/error_response.hpp"
 #include "vibework/http/request_id.hpp"
 #include "vibework/http/request_trace.hpp"
+#include "vibework/http/server_metrics.hpp"
 #include "vibework/infra/async/deadline_sweep.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/runtime.hpp"
@@ -90,6 +91,7 @@ struct Worker {
   bool draining = false;
   ThrottledEvent evictions;
   ThrottledEvent accept_failures;
+  ServerMetrics::ThreadCache metrics;  // this thread's resolved http_* handles
 };
 }  // namespace
 
@@ -109,6 +111,7 @@ struct Server::Impl {
   std::atomic<int> evicted_pending{0};
   std::atomic<int> running_acceptors{0};
   const int max_connections;  // HTTP_MAX_CONNECTIONS; 0 (not resolved) = no cap
+  std::unique_ptr<ServerMetrics> metrics;  // null: no registry
 
   Impl(const Config& c, infra::Runtime& rt, const Router& r)
       : config(c), json_logs(c.json_logs), shutdown_timeout(c.shutdown_timeout), runtime(rt), router(r),
@@ -127,7 +130,7 @@ struct Server::Impl {
   void log_throttled(Worker& worker, Clock::time_point now);
   void report(Worker& worker);
   awaitable<void> serve_connection(Worker& worker, tcp::socket socket, std::shared_ptr<infra::TraceCell> trace);
-  awaitable<Response> dispatch(Request& request);
+  awaitable<Response> dispatch(Request& request, const std::string*& route);
   void begin_drain(Worker& worker);
   void close_all(Worker& worker);
   awaitable<bool> wait_until_closed(Clock::time_point deadline);
@@ -292,8 +295,9 @@ void Server::Impl::report(Worker& worker) {
   });
 }
 
-awaitable<Response> Server::Impl::dispatch(Request& request) {
+awaitable<Response> Server::Impl::dispatch(Request& request, const std::string*& route) {
   auto match = router.match(request.method(), request.path(), request.params);
+  route = match.pattern;
   if (match.handler == nullptr) {
     if (!match.allow.empty()) {
       auto res = error_response(Status::method_not_allowed, "METHOD_NOT_ALLOWED",
@@ -354,9 +358,12 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
 
       Request request;
       std::optional<Response> response;
+      const std::string* route = nullptr;  // the matched template, for metrics
       // For the access log, also when the request was rejected after its header was read.
       std::string log_method = "-", log_target = "-";
+      Verb verb = Verb::unknown;
       if (parser.is_header_done()) {
+        verb = parser.get().method();
         log_method = std::string(parser.get().method_string());
         log_target = std::string(parser.get().target());
       }
@@ -381,7 +388,9 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
         // From here to the access log line, everything this connection runs (the handler and
         // what it awaits or spawns) logs the request's trace id (infra/current_trace.hpp).
         trace->set(request_trace(&request.message));
-        response = co_await dispatch(request);
+        if (metrics) metrics->request_started();
+        response = co_await dispatch(request, route);
+        if (metrics) metrics->request_handled();
         response->keep_alive(request.message.keep_alive() && !worker.draining);
         if (request.method() == Verb::head) {
           const auto length = response->body().size();
@@ -399,6 +408,10 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
       connection.phase = Phase::writing;
       connection.set_deadline(Clock::now() + config.read_timeout);
       const auto written = co_await beast_http::async_write(socket, *response, asio::redirect_error(use_awaitable, ec));
+      if (metrics) {
+        metrics->request_finished(worker.metrics, route, verb, response->result_int(),
+                                  std::chrono::duration<double>(Clock::now() - started).count());
+      }
       if (config.access_log) {
         log_access({log_method, log_target, response->result_int(),
                     std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started), written,
@@ -450,8 +463,13 @@ awaitable<bool> Server::Impl::wait_until_closed(Clock::time_point deadline) {
   co_return true;
 }
 
-Server::Server(const Config& config, infra::Runtime& runtime, const Router& router)
-    : impl_(std::make_unique<Impl>(config, runtime, router)) {}
+Server::Server(const Config& config, infra::Runtime& runtime, const Router& router, infra::metrics::Registry* metrics)
+    : impl_(std::make_unique<Impl>(config, runtime, router)) {
+  if (metrics) {
+    impl_->metrics = std::make_unique<ServerMetrics>(
+        *metrics, [impl = impl_.get()] { return static_cast<double>(impl->open_connections.load(std::memory_order_relaxed)); });
+  }
+}
 
 Server::~Server() = default;
 

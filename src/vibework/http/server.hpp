@@ -20,14 +20,19 @@
 
 namespace vibework::infra {
 class Runtime;
+namespace metrics {
+class Registry;
 }
+}  // namespace vibework::infra
 
 namespace vibework::http {
 
 class Server final : public infra::Component {
  public:
-  // Serves `router` (which must outlive the server) on every I/O thread of `runtime`.
-  Server(const Config& config, infra::Runtime& runtime, const Router& router);
+  // Serves `router` (which must outlive the server) on every I/O thread of `runtime`. With
+  // `metrics`, records the http_* metrics there (null: none, and no cost).
+  Server(const Config& config, infra::Runtime& runtime, const Router& router,
+         infra::metrics::Registry* metrics = nullptr);
   ~Server() override;
 
   std::string_view name() const override { return "http"; }

@@ -1,4 +1,5 @@
 #include "vibework/mongodb/database.hpp"
+#include "vibework/mongodb/detail/metrics.hpp"
 
 #include <thread>
 

@@ -10,9 +10,11 @@
 //   models::Notification notifications(*db);
 //   auto n = co_await notifications.create({.user_id = "user-123", .title = "Welcome"});
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -25,6 +27,7 @@
 #include "vibework/mongodb/driver_instance.hpp"
 #include "vibework/mongodb/index_spec.hpp"
 #include "vibework/infra/async/async_semaphore.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/infra/timeout.hpp"
 
 namespace vibework::infra {
@@ -72,6 +75,11 @@ class Database final : public infra::Component {
 
   Collection collection(std::string name);
 
+  // mongodb_pool_slots{state}, mongodb_pool_waiters, mongodb_operation_duration_seconds{operation}
+  // and mongodb_operation_errors_total{operation} in `registry` (which must outlive the
+  // database). Call before start().
+  void attach_metrics(infra::metrics::Registry& registry);
+
   const Config& config() const noexcept { return config_; }
   const std::string& database_name() const noexcept { return config_.database; }
   const std::string& address() const noexcept { return config_.address; }
@@ -83,19 +91,33 @@ class Database final : public infra::Component {
   // (TimeoutError naming `what`).
   template <typename F>
   auto run(std::string what, F fn) -> awaitable<std::invoke_result_t<F&, mongoc_client_t*>> {
-    auto slot = co_await limiter_.acquire(config_.acquire_timeout);
-    // Read under the slot: stop() destroys the pool only after every slot is back.
-    mongoc_client_pool_t* pool = pool_.load(std::memory_order_acquire);
-    if (pool == nullptr) throw_not_started();
-    // Named, not a temporary inside the co_await: GCC 12 copies a lambda temporary with
-    // captures bitwise there and destroys both copies (the slot would be given back twice).
-    auto job = [pool, fn = std::move(fn), slot = std::move(slot)]() mutable {
-      ClientLease lease(pool);
-      return fn(lease.client);
-    };
-    auto call = blocking_.run(std::move(job));
-    co_return co_await infra::with_timeout(std::move(call), config_.operation_deadline(), "mongodb", std::move(what));
+    if (!metrics_) co_return co_await run_untimed(std::move(what), std::move(fn));
+    const auto started = infra::metrics::now_ticks();
+    // `what` starts with the operation ("find on collection 'x'"): its label.
+    const auto operation = operation_index(what);
+    std::exception_ptr failure;
+    using Result = std::invoke_result_t<F&, mongoc_client_t*>;
+    if constexpr (std::is_void_v<Result>) {
+      try {
+        co_await run_untimed(std::move(what), std::move(fn));
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      record_operation(operation, started, failure != nullptr);
+      if (failure) std::rethrow_exception(failure);
+    } else {
+      std::optional<Result> result;
+      try {
+        result.emplace(co_await run_untimed(std::move(what), std::move(fn)));
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      record_operation(operation, started, failure != nullptr);
+      if (failure) std::rethrow_exception(failure);
+      co_return std::move(*result);
+    }
   }
+
   // run() for an update (update, findAndModify): one at a time in this process when
   // serializing_updates() (see Config::serialize_updates), else run() itself.
   template <typename F>
@@ -109,6 +131,25 @@ class Database final : public infra::Component {
   bool serializing_updates() const noexcept { return serialize_updates_.load(std::memory_order_relaxed); }
 
  private:
+  template <typename F>
+  auto run_untimed(std::string what, F fn) -> awaitable<std::invoke_result_t<F&, mongoc_client_t*>> {
+    auto slot = co_await limiter_.acquire(config_.acquire_timeout);
+    // Read under the slot: stop() destroys the pool only after every slot is back.
+    mongoc_client_pool_t* pool = pool_.load(std::memory_order_acquire);
+    if (pool == nullptr) throw_not_started();
+    // Named, not a temporary inside the co_await: GCC 12 copies a lambda temporary with
+    // captures bitwise there and destroys both copies (the slot would be given back twice).
+    auto job = [pool, fn = std::move(fn), slot = std::move(slot)]() mutable {
+      ClientLease lease(pool);
+      return fn(lease.client);
+    };
+    auto call = blocking_.run(std::move(job));
+    co_return co_await infra::with_timeout(std::move(call), config_.operation_deadline(), "mongodb", std::move(what));
+  }
+  struct Metrics;
+  static std::size_t operation_index(std::string_view what) noexcept;
+  void record_operation(std::size_t operation, long long started, bool failed) const noexcept;
+
   // One pooled client for the duration of a call.
   struct ClientLease {
     explicit ClientLease(mongoc_client_pool_t* pool);
@@ -132,6 +173,7 @@ class Database final : public infra::Component {
   std::atomic<bool> indexes_ensured_{false};
   std::atomic<bool> serialize_updates_{false};
   infra::AsyncSemaphore update_gate_;  // one permit: the update in progress when serializing
+  std::unique_ptr<Metrics> metrics_;  // attach_metrics()
 };
 
 }  // namespace vibework::mongodb

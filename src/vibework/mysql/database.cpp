@@ -1,5 +1,7 @@
 #include "vibework/mysql/database.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include <spdlog/spdlog.h>
@@ -28,8 +30,27 @@ awaitable<std::uint64_t> affected(QueryRunner& runner, std::string sql, std::vec
 
 // ---- Transaction ----
 
-Transaction::Transaction(Pool::Lease lease, std::chrono::milliseconds query_timeout)
-    : lease_(std::move(lease)), query_timeout_(query_timeout) {}
+Transaction::Transaction(Pool::Lease lease, std::chrono::milliseconds query_timeout, const QueryMetrics* metrics)
+    : lease_(std::move(lease)), query_timeout_(query_timeout), metrics_(metrics) {}
+
+namespace {
+// One statement on `connection`, timed into `metrics` (null: not timed).
+awaitable<ResultSet> timed_execute(Connection& connection, const std::string& sql, const std::vector<Value>& params,
+                                   Deadline deadline, const QueryMetrics* metrics) {
+  if (!metrics) co_return co_await connection.execute(sql, params, deadline);
+  const auto started = infra::metrics::now_ticks();
+  std::optional<ResultSet> result;
+  std::exception_ptr failure;
+  try {
+    result.emplace(co_await connection.execute(sql, params, deadline));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  metrics->record(sql, started, failure != nullptr);
+  if (failure) std::rethrow_exception(failure);
+  co_return std::move(*result);
+}
+}  // namespace
 
 Transaction::~Transaction() {
   // Abandoned while open (cancelled coroutine, forgotten commit): never hand a connection with
@@ -41,7 +62,7 @@ awaitable<ResultSet> Transaction::run(std::string sql, std::vector<Value> params
   if (!open_ || !lease_) {
     throw infra::InvalidArgumentError("mysql", "the transaction is already committed or rolled back");
   }
-  co_return co_await lease_->execute(sql, params, Deadline::after(query_timeout_, "query"));
+  co_return co_await timed_execute(*lease_, sql, params, Deadline::after(query_timeout_, "query"), metrics_);
 }
 
 awaitable<void> Transaction::commit() {
@@ -82,6 +103,11 @@ awaitable<void> Transaction::finish(std::exception_ptr error) {
 
 Database::Database(Config config) : pool_(std::move(config)) {}
 
+void Database::attach_metrics(infra::metrics::Registry& registry) {
+  pool_.attach_metrics(registry);
+  queries_ = QueryMetrics(registry);
+}
+
 Database::~Database() = default;
 
 namespace {
@@ -104,13 +130,13 @@ awaitable<void> Database::stop() { co_await pool_.close(config().acquire_timeout
 
 awaitable<ResultSet> Database::run(std::string sql, std::vector<Value> params) {
   auto lease = co_await pool_.acquire();
-  co_return co_await lease->execute(sql, params, Deadline::after(config().query_timeout, "query"));
+  co_return co_await timed_execute(*lease, sql, params, Deadline::after(config().query_timeout, "query"), &queries_);
 }
 
 awaitable<Transaction> Database::begin() {
   auto lease = co_await pool_.acquire();
   co_await lease->execute_text("START TRANSACTION", Deadline::after(config().query_timeout, "START TRANSACTION"));
-  co_return Transaction(std::move(lease), config().query_timeout);
+  co_return Transaction(std::move(lease), config().query_timeout, &queries_);
 }
 
 awaitable<void> Database::ping() {

@@ -21,6 +21,7 @@
 
 #include "vibework/infra/component.hpp"
 #include "vibework/infra/health.hpp"
+#include "vibework/mysql/metrics.hpp"
 #include "vibework/mysql/pool.hpp"
 #include "vibework/mysql/query/builders.hpp"
 
@@ -29,7 +30,8 @@ namespace vibework::mysql {
 // One connection for the life of a transaction. Rolled back when destroyed while still open.
 class Transaction : public QueryRunner {
  public:
-  Transaction(Pool::Lease lease, std::chrono::milliseconds query_timeout);
+  // `metrics` (the database's, may be null) must outlive the transaction.
+  Transaction(Pool::Lease lease, std::chrono::milliseconds query_timeout, const QueryMetrics* metrics = nullptr);
   Transaction(Transaction&&) noexcept = default;
   ~Transaction() override;
 
@@ -48,6 +50,7 @@ class Transaction : public QueryRunner {
   std::chrono::milliseconds query_timeout_;
   bool open_ = true;
   std::vector<std::function<void()>> after_commit_;
+  const QueryMetrics* metrics_;
 };
 
 class Database : public infra::Component, public QueryRunner {
@@ -102,6 +105,10 @@ class Database : public infra::Component, public QueryRunner {
   awaitable<infra::HealthStatus> check_health(std::chrono::milliseconds timeout = infra::default_health_timeout);
   std::vector<infra::HealthCheck> checks() override;
 
+  // Records mysql_pool_* and mysql_query_* in `registry` (which must outlive the database).
+  // Call before start().
+  void attach_metrics(infra::metrics::Registry& registry);
+
   Pool& pool() noexcept { return pool_; }
   const Config& config() const noexcept { return pool_.config(); }
   // How tables are named in this database (MYSQL_COLUMN_NAMING), for `UserTable users(db.naming())`;
@@ -112,6 +119,7 @@ class Database : public infra::Component, public QueryRunner {
 
  private:
   Pool pool_;
+  QueryMetrics queries_;
 };
 
 }  // namespace vibework::mysql

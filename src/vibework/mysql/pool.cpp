@@ -16,6 +16,7 @@
 
 #include "vibework/infra/async/waiter_queue.hpp"
 #include "vibework/infra/errors.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 
 namespace vibework::mysql {
 
@@ -46,7 +47,7 @@ using Waiters = infra::WaiterQueue<Grant, const asio::execution_context*>;
 // acquire and return; other threads only when they run out (steal) or the pool closes.
 struct Shard {
   std::atomic<const asio::execution_context*> context{nullptr};
-  std::mutex mutex;
+  mutable std::mutex mutex;
   std::deque<SlotPtr> idle;  // back = most recently used
 };
 }  // namespace
@@ -69,6 +70,14 @@ struct Pool::State {
   std::size_t connecting = 0;
   std::size_t opened_total = 0;
   std::size_t discarded_total = 0;
+
+  // attach_metrics(); default handles record nothing.
+  struct Metrics {
+    infra::metrics::Histogram acquire_wait;
+    infra::metrics::Counter acquire_timeouts;
+    infra::metrics::Counter connect_errors;
+    std::vector<infra::metrics::Registration> gauges;
+  } metrics;
 
   // How long a connection may sit idle: idle_timeout, and always well before the server's
   // wait_timeout would close it under us.
@@ -294,24 +303,76 @@ Pool::~Pool() {
 
 const mysql::Config& Pool::config() const noexcept { return state_->config; }
 
-PoolStats Pool::stats() const {
-  std::lock_guard lock(state_->mutex);
+PoolStats Pool::stats() const { return stats_of(*state_); }
+
+PoolStats Pool::stats_of(const State& state) {
+  std::lock_guard lock(state.mutex);
   PoolStats s;
-  s.open = state_->open;
-  const std::size_t n = state_->shard_count.load(std::memory_order_acquire);
+  s.open = state.open;
+  const std::size_t n = state.shard_count.load(std::memory_order_acquire);
   for (std::size_t i = 0; i < n; ++i) {
-    std::lock_guard shard_lock(state_->shards[i].mutex);
-    s.idle += state_->shards[i].idle.size();
+    std::lock_guard shard_lock(state.shards[i].mutex);
+    s.idle += state.shards[i].idle.size();
   }
-  s.connecting = state_->connecting;
+  s.connecting = state.connecting;
   s.in_use = s.open - s.idle - s.connecting;
-  s.waiting = state_->waiters.size();
-  s.opened_total = state_->opened_total;
-  s.discarded_total = state_->discarded_total;
+  s.waiting = state.waiters.size();
+  s.opened_total = state.opened_total;
+  s.discarded_total = state.discarded_total;
   return s;
 }
 
 awaitable<Pool::Lease> Pool::acquire() {
+  const auto started = infra::metrics::now_ticks();
+  std::optional<Lease> lease;
+  std::exception_ptr failure;
+  try {
+    lease.emplace(co_await acquire_untimed());
+  } catch (const PoolExhaustedError&) {
+    state_->metrics.acquire_timeouts.inc();
+    failure = std::current_exception();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  state_->metrics.acquire_wait.observe_since(started);
+  if (failure) std::rethrow_exception(failure);
+  co_return std::move(*lease);
+}
+
+void Pool::attach_metrics(infra::metrics::Registry& r) {
+  auto& m = state_->metrics;
+  m.acquire_wait = r.histogram("mysql_pool_acquire_wait_seconds", "Time to get a pooled MySQL connection (or fail to).",
+                               infra::metrics::buckets::latency_seconds());
+  m.acquire_timeouts = r.counter("mysql_pool_acquire_timeouts_total",
+                                 "Acquires that failed with every connection busy (timed out, queue full or not waiting).");
+  m.connect_errors = r.counter("mysql_connection_errors_total", "New MySQL connections that failed to open.");
+  // Read at scrape time, from the pool's own counters.
+  std::weak_ptr<State> weak = state_;
+  auto stat = [weak](std::size_t PoolStats::*field) {
+    return [weak, field] {
+      const auto st = weak.lock();
+      if (!st) return 0.0;
+      return static_cast<double>(Pool::stats_of(*st).*field);
+    };
+  };
+  const std::string conns = "MySQL pool connections by state (in_use + idle + connecting = open).";
+  m.gauges.push_back(r.gauge_callback("mysql_pool_connections", conns, {"state"}, {"in_use"}, stat(&PoolStats::in_use)));
+  m.gauges.push_back(r.gauge_callback("mysql_pool_connections", conns, {"state"}, {"idle"}, stat(&PoolStats::idle)));
+  m.gauges.push_back(
+      r.gauge_callback("mysql_pool_connections", conns, {"state"}, {"connecting"}, stat(&PoolStats::connecting)));
+  m.gauges.push_back(r.gauge_callback("mysql_pool_size", "MySQL pool connections at most (MYSQL_POOL_SIZE).",
+                                      [limit = state_->config.connection_limit] { return static_cast<double>(limit); }));
+  m.gauges.push_back(r.gauge_callback("mysql_pool_waiters", "Acquires queued for a MySQL connection.",
+                                      stat(&PoolStats::waiting)));
+  m.gauges.push_back(r.counter_callback("mysql_connections_opened_total", "MySQL connections opened by the pool.",
+                                        stat(&PoolStats::opened_total)));
+  m.gauges.push_back(r.counter_callback("mysql_connections_replaced_total",
+                                        "MySQL connections discarded (broken, stale or dropped by the server); the next "
+                                        "acquire opens a fresh one.",
+                                        stat(&PoolStats::discarded_total)));
+}
+
+awaitable<Pool::Lease> Pool::acquire_untimed() {
   State& st = *state_;
   const auto& cfg = st.config;
   auto ex = co_await asio::this_coro::executor;
@@ -413,6 +474,7 @@ awaitable<Pool::Lease> Pool::acquire() {
         failure = std::current_exception();
       }
       if (failure) {
+        st.metrics.connect_errors.inc();
         {
           std::lock_guard lock(st.mutex);
           --st.connecting;

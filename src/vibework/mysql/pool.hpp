@@ -29,6 +29,10 @@
 #include "vibework/mysql/config.hpp"
 #include "vibework/mysql/connection.hpp"
 
+namespace vibework::infra::metrics {
+class Registry;
+}
+
 namespace vibework::mysql {
 
 struct PoolStats {
@@ -85,7 +89,12 @@ class Pool {
   PoolStats stats() const;
   const mysql::Config& config() const noexcept;
 
+  // Records mysql_pool_* in `registry` (which must outlive the pool). Call before the first acquire.
+  void attach_metrics(infra::metrics::Registry& registry);
+
  private:
+  awaitable<Lease> acquire_untimed();
+  static PoolStats stats_of(const State& state);
   std::shared_ptr<State> state_;
 };
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "vibework/infra/errors.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/mysql/database.hpp"
 #include "vibework/mysql/test_support.hpp"
 
@@ -143,6 +144,34 @@ TEST(MysqlPool, AcquireTimeoutFiresWithWaitedAndLimitInTheMessage) {
       EXPECT_THAT(e.what(), HasSubstr("MYSQL_POOL_SIZE"));
     }
   }());
+  run_async(db.stop());
+}
+
+TEST(MysqlPool, MetricsShowThePoolTimeoutsAndQueriesByKind) {
+  auto config = suite_config();
+  config.connection_limit = 1;
+  config.acquire_timeout = 100ms;
+  infra::metrics::Registry registry;
+  Database db(config);
+  db.attach_metrics(registry);
+  run_async([&]() -> awaitable<void> {
+    co_await db.execute("SELECT 1");
+    auto held = co_await db.pool().acquire();
+    const auto busy = registry.expose();
+    EXPECT_THAT(busy, HasSubstr("mysql_pool_connections{state=\"in_use\"} 1\n"));
+    EXPECT_THAT(busy, HasSubstr("mysql_pool_connections{state=\"idle\"} 0\n"));
+    EXPECT_THAT(busy, HasSubstr("mysql_pool_size 1\n"));
+    try {
+      co_await db.execute("SELECT 2");
+    } catch (const infra::PoolExhaustedError&) {
+    }
+  }());
+  const auto text = registry.expose();
+  EXPECT_THAT(text, HasSubstr("mysql_pool_acquire_timeouts_total 1\n"));
+  EXPECT_THAT(text, HasSubstr("mysql_pool_acquire_wait_seconds_count 3\n"));
+  EXPECT_THAT(text, HasSubstr("mysql_query_duration_seconds_count{kind=\"select\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("mysql_pool_connections{state=\"idle\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("mysql_connections_opened_total 1\n"));
   run_async(db.stop());
 }
 

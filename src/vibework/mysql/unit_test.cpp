@@ -116,3 +116,17 @@ TEST(MysqlErrors, DataTooLongIsAnInvalidArgumentNamingTheColumn) {
 }
 
 }  // namespace
+
+#include "vibework/mysql/metrics.hpp"
+
+TEST(MysqlMetrics, StatementKindIsTheFirstKeyword) {
+  EXPECT_EQ(statement_kind("SELECT 1"), StatementKind::select);
+  EXPECT_EQ(statement_kind("  (select a from t) union (select b from u)"), StatementKind::select);
+  EXPECT_EQ(statement_kind("WITH x AS (SELECT 1) SELECT * FROM x"), StatementKind::select);
+  EXPECT_EQ(statement_kind("insert into `user` values (?)"), StatementKind::insert);
+  EXPECT_EQ(statement_kind("UPDATE t SET a=?"), StatementKind::update);
+  EXPECT_EQ(statement_kind("DELETE FROM t"), StatementKind::delete_);
+  EXPECT_EQ(statement_kind("START TRANSACTION"), StatementKind::other);
+  EXPECT_EQ(statement_kind("selection"), StatementKind::other);
+  EXPECT_EQ(statement_kind(""), StatementKind::other);
+}

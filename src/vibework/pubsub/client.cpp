@@ -81,11 +81,26 @@ std::vector<infra::HealthCheck> Client::checks() {
                                   : "check credentials and run `vibework pubsub setup`"}};
 }
 
+void Client::attach_metrics(infra::metrics::Registry& registry) {
+  metrics_ = &registry;
+  rest_->attach_metrics(registry);
+  publisher_->attach_metrics(registry);
+}
+
 std::shared_ptr<Subscriber> Client::subscribe(std::string subscription, MessageHandler handler,
                                               std::optional<SubscriberOptions> options) {
   auto subscriber = std::make_shared<Subscriber>(*rest_, std::move(subscription), std::move(handler),
                                                  options.value_or(SubscriberOptions::from(config_)),
                                                  runtime_.next_io_context().get_executor());
+  if (metrics_) {
+    int dead_letter_after = 0;
+    for (const auto& spec : resources_.subscriptions) {
+      if (spec.name == subscriber->subscription() && spec.options.dead_letter_policy) {
+        dead_letter_after = spec.options.dead_letter_policy->max_delivery_attempts;
+      }
+    }
+    subscriber->attach_metrics(*metrics_, dead_letter_after);
+  }
   subscriber->start();
   std::lock_guard lock(mutex_);
   subscribers_.push_back(subscriber);

@@ -39,6 +39,9 @@ class Client final : public infra::Component {
 
   // What start() ensures (emulator) or checks (Google). Call before start().
   void declare(Resources resources);
+  // The publisher's, every subscriber's and the REST retries' pubsub_* metrics, in `registry`
+  // (which must outlive the client). Call before start().
+  void attach_metrics(infra::metrics::Registry& registry);
 
   std::string_view name() const override { return "pubsub"; }
   awaitable<void> start() override;
@@ -62,6 +65,7 @@ class Client final : public infra::Component {
   Config config_;
   infra::Runtime& runtime_;
   Resources resources_;
+  infra::metrics::Registry* metrics_ = nullptr;
   std::unique_ptr<RestClient> rest_;
   std::unique_ptr<Publisher> publisher_;
   std::mutex mutex_;

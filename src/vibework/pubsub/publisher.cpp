@@ -76,6 +76,26 @@ struct Publisher::Impl : std::enable_shared_from_this<Publisher::Impl> {
   FlushWaiters flush_waiters{mutex};
   PublisherStats counters;
 
+  // attach_metrics(); per topic resolved once, under `mutex` (taken by release() anyway).
+  struct TopicMetrics {
+    infra::metrics::Counter published;
+    infra::metrics::Counter failed;
+  };
+  infra::metrics::CounterFamily published_family, failed_family;
+  infra::metrics::Histogram batch_size, request_duration;
+  infra::metrics::Registration outstanding_gauge;
+  std::unordered_map<std::string, TopicMetrics> topic_metrics;
+
+  // Under the lock.
+  TopicMetrics& metrics_for(const std::string& topic_path) {
+    auto it = topic_metrics.find(topic_path);
+    if (it != topic_metrics.end()) return it->second;
+    const auto slash = topic_path.rfind('/');
+    const std::string_view topic =
+        slash == std::string::npos ? std::string_view(topic_path) : std::string_view(topic_path).substr(slash + 1);
+    return topic_metrics[topic_path] = {published_family.labels({topic}), failed_family.labels({topic})};
+  }
+
   std::string new_message_id() {
     return fmt::format("{}-{:x}", id_prefix, next_id.fetch_add(1, std::memory_order_relaxed));
   }
@@ -143,6 +163,8 @@ struct Publisher::Impl : std::enable_shared_from_this<Publisher::Impl> {
 
     std::vector<std::string> ids;
     std::exception_ptr error;
+    self->batch_size.observe(static_cast<double>(batch->items.size()));
+    const auto started = infra::metrics::now_ticks();
     try {
       CallOptions options;
       options.reensure_on_not_found = true;
@@ -157,6 +179,7 @@ struct Publisher::Impl : std::enable_shared_from_this<Publisher::Impl> {
     } catch (...) {
       error = std::current_exception();
     }
+    self->request_duration.observe_since(started);
     for (std::size_t i = 0; i < batch->items.size(); ++i) {
       batch->items[i].done->complete(error, error ? std::string() : std::move(ids[i]));
     }
@@ -175,6 +198,10 @@ struct Publisher::Impl : std::enable_shared_from_this<Publisher::Impl> {
     outstanding_bytes -= std::min(outstanding_bytes, batch.bytes);
     ++counters.requests;
     (ok ? counters.published : counters.failed) += batch.items.size();
+    if (published_family) {
+      auto& m = metrics_for(batch.topic_path);
+      (ok ? m.published : m.failed).inc(static_cast<double>(batch.items.size()));
+    }
     // The freed room goes to the waiters in arrival order, reserved before they resume.
     while (!capacity_waiters.empty() && fits(capacity_waiters.front_need())) {
       reserve(capacity_waiters.front_need());
@@ -187,6 +214,27 @@ struct Publisher::Impl : std::enable_shared_from_this<Publisher::Impl> {
 Publisher::Publisher(RestClient& client, PublisherOptions options) : impl_(std::make_shared<Impl>(client, options)) {}
 
 Publisher::~Publisher() = default;
+
+void Publisher::attach_metrics(infra::metrics::Registry& r) {
+  auto& impl = *impl_;
+  impl.published_family = r.counter_family("pubsub_published_messages_total",
+                                           "Messages the Pub/Sub server acknowledged, by topic.", {"topic"});
+  impl.failed_family = r.counter_family("pubsub_publish_failures_total",
+                                        "Messages whose publish failed after its retries, by topic.", {"topic"});
+  impl.batch_size = r.histogram("pubsub_publish_batch_size", "Messages per Pub/Sub publish request.",
+                                infra::metrics::buckets::sizes());
+  impl.request_duration = r.histogram("pubsub_publish_duration_seconds",
+                                      "Time of one Pub/Sub publish request, retries included.",
+                                      infra::metrics::buckets::latency_seconds());
+  impl.outstanding_gauge = r.gauge_callback("pubsub_publish_outstanding_messages",
+                                            "Messages accepted by the publisher and not yet acknowledged or failed.",
+                                            [weak = std::weak_ptr<Impl>(impl_)] {
+                                              const auto self = weak.lock();
+                                              if (!self) return 0.0;
+                                              std::lock_guard lock(self->mutex);
+                                              return static_cast<double>(self->outstanding_messages);
+                                            });
+}
 
 PublisherStats Publisher::stats() const {
   std::lock_guard lock(impl_->mutex);

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/pubsub/config.hpp"
 
 namespace vibework::pubsub {
@@ -69,6 +70,11 @@ class Publisher {
   awaitable<void> flush();
 
   PublisherStats stats() const;
+
+  // pubsub_published_messages_total{topic}, pubsub_publish_failures_total{topic},
+  // pubsub_publish_batch_size, pubsub_publish_duration_seconds and the outstanding gauge, in
+  // `registry` (which must outlive the publisher). Call before the first publish.
+  void attach_metrics(infra::metrics::Registry& registry);
 
  private:
   struct Impl;

@@ -291,9 +291,15 @@ awaitable<json::value> RestClient::call(std::string method, std::string path, st
         throw_kind(e.kind(), e.service(), after(e), e.hint());
       }
     }
+    retries_.inc();
     asio::steady_timer timer(co_await asio::this_coro::executor, sleep);
     co_await timer.async_wait(use_awaitable);
   }
+}
+
+void RestClient::attach_metrics(infra::metrics::Registry& registry) {
+  retries_ = registry.counter("pubsub_request_retries_total",
+                              "Pub/Sub REST calls retried after a retryable failure (publish, pull, ack...).");
 }
 
 }  // namespace vibework::pubsub

@@ -20,6 +20,7 @@
 #include <boost/json/value.hpp>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/pubsub/config.hpp"
 
 namespace vibework::pubsub {
@@ -60,6 +61,8 @@ class RestClient {
   std::string subscription_path(std::string_view name) const;
 
   const pubsub::Config& config() const noexcept { return config_; }
+  // pubsub_request_retries_total in `registry` (which must outlive this client).
+  void attach_metrics(infra::metrics::Registry& registry);
   bool uses_emulator() const noexcept { return config_.emulator.has_value(); }
   std::string address() const;  // for messages and `vibework doctor`
   std::size_t connections_opened() const noexcept;
@@ -71,6 +74,7 @@ class RestClient {
   bool remembers(const std::string& path);  // ensured through this client
 
  private:
+  infra::metrics::Counter retries_;
   pubsub::Config config_;
   std::unique_ptr<HttpClient> http_;
   std::shared_ptr<AccessTokenSource> tokens_;

@@ -104,6 +104,12 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
   asio::steady_timer* lease_timer = nullptr;  // the lease loop's tick; not woken by notify()
 
   std::atomic<std::size_t> received{0}, acked{0}, nacked{0}, handler_errors{0}, extensions{0}, outstanding{0};
+  // attach_metrics(); beside the atomics above (those stay: stats() and the tests read them).
+  struct Metrics {
+    infra::metrics::Counter received, acked, nacked, handler_errors, extensions, dead_lettered;
+    infra::metrics::Histogram handler_duration;
+    int dead_letter_after = 0;
+  } metrics;
 
   // A coroutine on `ex` waits for "something changed" (or the deadline); notify() wakes all.
   awaitable<void> wait_change(Clock::time_point until = Clock::time_point::max()) {
@@ -169,6 +175,7 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
       auto message = parse_received(item);
       if (!message) continue;
       received.fetch_add(1, std::memory_order_relaxed);
+      metrics.received.inc();
       if (stopping) {  // a pull that answered while we stop: give it back at once
         queue_nack(message->ack_id);
         continue;
@@ -186,15 +193,25 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
   }
 
   static awaitable<void> run_handler(std::shared_ptr<Impl> self, Message message) {
+    const auto started = infra::metrics::now_ticks();
     try {
       co_await self->handler(message);
     } catch (const std::exception& e) {
       self->handler_errors.fetch_add(1, std::memory_order_relaxed);
+      self->metrics.handler_errors.inc();
       spdlog::warn("pubsub: handler for {} failed on message {}: {} (nacked)", self->path, message.message_id, e.what());
       message.nack();
     } catch (...) {
       self->handler_errors.fetch_add(1, std::memory_order_relaxed);
+      self->metrics.handler_errors.inc();
       message.nack();
+    }
+    self->metrics.handler_duration.observe_since(started);
+    // The server counts deliveries; nacked on the last one allowed, the message goes to the
+    // dead-letter topic.
+    if (self->metrics.dead_letter_after > 0 && message.decision() != Message::Decision::ack &&
+        message.delivery_attempt >= self->metrics.dead_letter_after) {
+      self->metrics.dead_lettered.inc();
     }
     // A coroutine always resumes on the executor it was spawned on (ours), so no locking here.
     self->finish(message.ack_id, message.decision() == Message::Decision::ack);
@@ -279,6 +296,8 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
     if (!nacks.empty()) co_await send_ids(self, std::move(nacks), "modifyAckDeadline", 0);
     self->acked.fetch_add(n_acks, std::memory_order_relaxed);
     self->nacked.fetch_add(n_nacks, std::memory_order_relaxed);
+    self->metrics.acked.inc(static_cast<double>(n_acks));
+    self->metrics.nacked.inc(static_cast<double>(n_nacks));
     --self->flushes_running;
     self->notify();
   }
@@ -304,6 +323,7 @@ struct Subscriber::Impl : std::enable_shared_from_this<Subscriber::Impl> {
       }
       if (due.empty()) continue;
       self->extensions.fetch_add(due.size(), std::memory_order_relaxed);
+      self->metrics.extensions.inc(static_cast<double>(due.size()));
       co_await send_ids(self, std::move(due), "modifyAckDeadline", extend_by);
     }
     self->lease_timer = nullptr;
@@ -403,5 +423,32 @@ SubscriberStats Subscriber::stats() const {
 }
 
 const std::string& Subscriber::subscription() const noexcept { return impl_->name; }
+
+void Subscriber::attach_metrics(infra::metrics::Registry& r, int dead_letter_after) {
+  const std::string_view sub = impl_->name;
+  const std::vector<std::string> label{"subscription"};
+  auto& m = impl_->metrics;
+  m.received = r.counter_family("pubsub_messages_received_total", "Messages pulled, by subscription.", label).labels({sub});
+  m.acked = r.counter_family("pubsub_messages_acked_total", "Messages acked, by subscription.", label).labels({sub});
+  m.nacked = r.counter_family("pubsub_messages_nacked_total",
+                              "Messages nacked for redelivery (handler failed or shutdown), by subscription.", label)
+                 .labels({sub});
+  m.handler_errors = r.counter_family("pubsub_handler_errors_total", "Handlers that threw, by subscription.", label)
+                         .labels({sub});
+  m.extensions = r.counter_family("pubsub_lease_extensions_total",
+                                  "Ack deadlines extended for slow handlers, by subscription.", label)
+                     .labels({sub});
+  m.dead_letter_after = dead_letter_after;
+  if (dead_letter_after > 0) {
+    m.dead_lettered = r.counter_family("pubsub_messages_dead_lettered_total",
+                                       "Messages nacked on their last delivery allowed by the dead-letter policy, by "
+                                       "subscription.",
+                                       label)
+                          .labels({sub});
+  }
+  m.handler_duration = r.histogram_family("pubsub_handler_duration_seconds", "Time a handler held a message, by subscription.",
+                                          label, infra::metrics::buckets::latency_seconds())
+                           .labels({sub});
+}
 
 }  // namespace vibework::pubsub

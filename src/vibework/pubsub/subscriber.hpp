@@ -28,6 +28,7 @@
 #include <string>
 
 #include "vibework/infra/asio.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/pubsub/config.hpp"
 #include "vibework/infra/json.hpp"
 #include "vibework/pubsub/publisher.hpp"
@@ -103,6 +104,12 @@ class Subscriber {
   awaitable<void> stop();  // idempotent; never throws
   SubscriberStats stats() const;
   const std::string& subscription() const noexcept;
+  // pubsub_messages_{received,acked,nacked}_total, pubsub_handler_errors_total,
+  // pubsub_lease_extensions_total and pubsub_handler_duration_seconds, by subscription, in
+  // `registry` (which must outlive the subscriber). Call before start(). With the
+  // subscription's dead-letter policy's max_delivery_attempts (0: none), also
+  // pubsub_messages_dead_lettered_total: messages nacked on their last allowed delivery.
+  void attach_metrics(infra::metrics::Registry& registry, int dead_letter_after = 0);
 
  private:
   struct Impl;

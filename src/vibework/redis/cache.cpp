@@ -20,6 +20,21 @@ struct Cache::Flight {
 Cache::Cache(Client& client, CacheOptions options) : client_(client), options_(std::move(options)) {}
 Cache::~Cache() = default;
 
+void Cache::attach_metrics(infra::metrics::Registry& r, std::string_view name) {
+  const std::vector<std::string> label{"cache"};
+  const std::vector<std::string> value{std::string(name)};
+  metrics_.push_back(r.counter_callback("cache_hits_total", "Cache lookups answered from Redis, by cache.", label, value,
+                                        [this] { return static_cast<double>(hits_.load()); }));
+  metrics_.push_back(r.counter_callback("cache_misses_total", "Cache lookups that ran the loader (not in Redis), by cache.",
+                                        label, value, [this] {
+                                          const auto loads = loads_.load(), errors = redis_errors_.load();
+                                          return static_cast<double>(loads > errors ? loads - errors : 0);
+                                        }));
+  metrics_.push_back(r.counter_callback("cache_fallbacks_total",
+                                        "Cache lookups answered by the loader because Redis failed, by cache.", label,
+                                        value, [this] { return static_cast<double>(redis_errors_.load()); }));
+}
+
 CacheStats Cache::stats() const {
   return CacheStats{hits_.load(), loads_.load(), coalesced_.load(), redis_errors_.load()};
 }

@@ -77,6 +77,9 @@ class Cache {
   }
 
   CacheStats stats() const;
+  // cache_hits_total, cache_misses_total and cache_fallbacks_total (Redis failed, the loader
+  // answered) labelled cache=`name`, read from stats() at scrape time. `registry` may go first.
+  void attach_metrics(infra::metrics::Registry& registry, std::string_view name);
   const std::string& prefix() const noexcept { return options_.prefix; }
   Client& client() noexcept { return client_; }
 
@@ -110,6 +113,7 @@ class Cache {
   std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;
   std::atomic<bool> degraded_{false};
   std::atomic<std::uint64_t> hits_{0}, loads_{0}, coalesced_{0}, redis_errors_{0};
+  std::vector<infra::metrics::Registration> metrics_;  // last: unregistered before the counters go
 };
 
 template <typename T, typename Loader>

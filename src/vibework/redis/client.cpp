@@ -133,6 +133,43 @@ std::shared_ptr<Connection>& Client::pick() {
 }
 
 awaitable<Reply> Client::run(std::string bytes, std::uint32_t replies) {
+  if (!metrics_.duration) co_return co_await run_untimed(std::move(bytes), replies);
+  const auto started = infra::metrics::now_ticks();
+  metrics_.commands.inc(replies);
+  std::optional<Reply> reply;
+  std::exception_ptr failure;
+  try {
+    reply.emplace(co_await run_untimed(std::move(bytes), replies));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  metrics_.duration.observe_since(started);
+  if (failure) {
+    metrics_.errors.inc();
+    std::rethrow_exception(failure);
+  }
+  co_return std::move(*reply);
+}
+
+void Client::attach_metrics(infra::metrics::Registry& r) {
+  metrics_.commands = r.counter("redis_commands_total", "Redis commands sent (each command of a pipeline counts).");
+  metrics_.errors = r.counter("redis_command_errors_total",
+                              "Redis round trips that failed (unreachable, timed out, connection lost).");
+  metrics_.duration = r.histogram("redis_command_duration_seconds", "Redis round-trip time of a command or pipeline.",
+                                  infra::metrics::buckets::latency_seconds());
+  const auto reconnects = r.counter("redis_reconnects_total", "Redis connections re-established after a loss.");
+  for (std::size_t i = 0; i < connections_.size(); ++i) {
+    connections_[i]->set_reconnect_counter(reconnects);
+    metrics_.gauges.push_back(r.gauge_callback("redis_connection_up", "Whether each Redis connection is connected (1) or not (0).",
+                                               {"connection"}, {std::to_string(i)},
+                                               [c = std::weak_ptr<Connection>(connections_[i])] {
+                                                 const auto conn = c.lock();
+                                                 return conn && conn->connected() ? 1.0 : 0.0;
+                                               }));
+  }
+}
+
+awaitable<Reply> Client::run_untimed(std::string bytes, std::uint32_t replies) {
   auto& conn = pick();
   if (conn->executor().running_in_this_thread()) {
     auto submit_here = [&](std::unique_ptr<infra::Completion<Reply>> done) {

@@ -37,6 +37,7 @@
 
 #include "vibework/infra/asio.hpp"
 #include "vibework/infra/component.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/redis/config.hpp"
 #include "vibework/infra/health.hpp"
 #include "vibework/redis/commands.hpp"
@@ -106,6 +107,10 @@ class Client final : public infra::Component {
   std::vector<infra::HealthCheck> checks() override;
   std::string address() const { return config_.address(); }
   const Config& config() const noexcept { return config_; }
+  // redis_connection_up{connection}, redis_reconnects_total, redis_commands_total,
+  // redis_command_errors_total and redis_command_duration_seconds in `registry` (which must
+  // outlive the client). Call before start().
+  void attach_metrics(infra::metrics::Registry& registry);
 
   // --- strings -----------------------------------------------------------------------------
   awaitable<void> ping();
@@ -193,6 +198,12 @@ class Client final : public infra::Component {
   Config config_;
   std::vector<std::shared_ptr<Connection>> connections_;
   std::shared_ptr<Subscriber> subscriber_;
+  struct Metrics {
+    infra::metrics::Counter commands, errors;
+    infra::metrics::Histogram duration;
+    std::vector<infra::metrics::Registration> gauges;
+  } metrics_;
+  awaitable<Reply> run_untimed(std::string bytes, std::uint32_t replies);
   std::atomic<std::size_t> next_{0};
   bool started_ = false;
 };

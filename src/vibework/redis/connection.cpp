@@ -79,7 +79,10 @@ awaitable<void> Connection::supervise() {
     try {
       co_await connect_once();
       was_connected = true;
-      if (ever_connected) spdlog::info("{}: reconnected to {}", options_.name, address());
+      if (ever_connected) {
+        spdlog::info("{}: reconnected to {}", options_.name, address());
+        reconnects_.inc();
+      }
       ever_connected = true;
       backoff_.reset();
       connected_.store(true, std::memory_order_relaxed);

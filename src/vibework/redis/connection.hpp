@@ -33,6 +33,7 @@
 #include "vibework/infra/async/backoff.hpp"
 #include "vibework/infra/async/completion.hpp"
 #include "vibework/infra/async/deadline_sweep.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/redis/protocol.hpp"
 #include "vibework/redis/reply.hpp"
@@ -82,6 +83,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // queued commands are sent; on_push receives pub/sub messages.
   void set_on_connected(std::function<void()> fn) { on_connected_ = std::move(fn); }
   void set_on_push(std::function<void(Reply&&)> fn) { on_push_ = std::move(fn); }
+  // Counts each connect after the first (set before start(); default: records nothing).
+  void set_reconnect_counter(infra::metrics::Counter counter) { reconnects_ = counter; }
 
   void start();  // spawns the supervisor (connects in the background)
 
@@ -165,6 +168,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   infra::Backoff backoff_;  // reconnect delays; reset on each successful connect
 
   std::function<void()> on_connected_;
+  infra::metrics::Counter reconnects_;
   std::function<void(Reply&&)> on_push_;
 };
 

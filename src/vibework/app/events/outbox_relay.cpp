@@ -1,5 +1,8 @@
 #include "vibework/app/events/outbox_relay.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <memory>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -38,6 +41,14 @@ struct OutboxRelay::State {
   std::atomic<std::uint64_t> published{0};
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> passes{0};
+  // attach_metrics(): each store's last measured backlog, read at scrape time.
+  struct StoreBacklog {
+    std::atomic<double> pending{0};
+    std::atomic<std::int64_t> oldest_ms{0};  // since the epoch; 0 = nothing pending
+  };
+  std::vector<std::unique_ptr<StoreBacklog>> backlogs;  // one per store, when metrics are on
+  SteadyClock::time_point next_backlog{};
+  std::vector<infra::metrics::Registration> metrics;
 };
 
 namespace {
@@ -98,6 +109,23 @@ awaitable<void> prune_if_due(OutboxRelay::State& s) {
   }
 }
 
+// For the metrics: each store's backlog, at most every metrics_interval. Never throws.
+awaitable<void> measure_backlog_if_due(OutboxRelay::State& s) {
+  if (s.backlogs.empty() || SteadyClock::now() < s.next_backlog) co_return;
+  s.next_backlog = SteadyClock::now() + s.options.metrics_interval;
+  for (std::size_t i = 0; i < s.stores.size(); ++i) {
+    try {
+      const auto b = co_await s.stores[i]->backlog();
+      s.backlogs[i]->pending.store(static_cast<double>(b.pending), std::memory_order_relaxed);
+      const auto oldest =
+          b.oldest ? std::chrono::duration_cast<std::chrono::milliseconds>(b.oldest->time_since_epoch()).count() : 0;
+      s.backlogs[i]->oldest_ms.store(oldest, std::memory_order_relaxed);
+    } catch (const std::exception&) {
+      // The store is down: the pass logged it; the gauges keep their last values.
+    }
+  }
+}
+
 awaitable<void> run_pass(OutboxRelay::State& s) {
   if (SteadyClock::now() < s.not_before) co_return;  // backing off after a failure
   ++s.passes;
@@ -121,6 +149,7 @@ awaitable<void> run_pass(OutboxRelay::State& s) {
     s.not_before = SteadyClock::now() + s.backoff.next();
   }
   co_await prune_if_due(s);
+  co_await measure_backlog_if_due(s);
 }
 
 // Holds the state: a pass cut off by the timeout may still be running.
@@ -194,6 +223,39 @@ std::vector<infra::HealthCheck> OutboxRelay::checks() {
 
 RelayStats OutboxRelay::stats() const noexcept {
   return {state_->published.load(), state_->failed.load(), state_->passes.load()};
+}
+
+void OutboxRelay::attach_metrics(infra::metrics::Registry& r) {
+  auto& s = *state_;
+  const std::weak_ptr<State> weak = state_;
+  s.metrics.push_back(r.counter_callback("outbox_events_published_total", "Outbox events Pub/Sub acknowledged.", [weak] {
+    const auto st = weak.lock();
+    return st ? static_cast<double>(st->published.load()) : 0.0;
+  }));
+  s.metrics.push_back(r.counter_callback("outbox_publish_failures_total",
+                                         "Outbox publish attempts that failed (the event stays pending).", [weak] {
+                                           const auto st = weak.lock();
+                                           return st ? static_cast<double>(st->failed.load()) : 0.0;
+                                         }));
+  for (auto* store : s.stores) {
+    s.backlogs.push_back(std::make_unique<State::StoreBacklog>());
+    auto* b = s.backlogs.back().get();
+    const std::vector<std::string> label{"store"};
+    const std::vector<std::string> value{std::string(store->name())};
+    s.metrics.push_back(r.gauge_callback("outbox_backlog_events",
+                                         "Outbox events not yet acknowledged by Pub/Sub, by store (measured by the relay).",
+                                         label, value, [b] { return b->pending.load(std::memory_order_relaxed); }));
+    s.metrics.push_back(r.gauge_callback("outbox_oldest_pending_age_seconds",
+                                         "Age of the oldest pending outbox event, by store (0 when none).", label, value,
+                                         [b] {
+                                           const auto oldest = b->oldest_ms.load(std::memory_order_relaxed);
+                                           if (oldest == 0) return 0.0;
+                                           const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                std::chrono::system_clock::now().time_since_epoch())
+                                                                .count();
+                                           return std::max(0.0, static_cast<double>(now - oldest) / 1000.0);
+                                         }));
+  }
 }
 
 awaitable<OutboxBacklog> OutboxRelay::backlog() {

@@ -23,6 +23,7 @@
 
 #include "vibework/app/events/outbox_store.hpp"
 #include "vibework/infra/component.hpp"
+#include "vibework/infra/metrics/registry.hpp"
 
 namespace vibework::pubsub {
 class Publisher;
@@ -51,6 +52,8 @@ struct RelayOptions {
   // The `outbox` readiness check (not critical: a late event degrades, it does not take the
   // service out of rotation) fails when the oldest pending event is older than this.
   std::chrono::seconds max_healthy_lag{60};
+  // How often a pass also measures each store's backlog for the metrics (a COUNT per store).
+  std::chrono::milliseconds metrics_interval{5'000};
 };
 
 struct RelayStats {
@@ -65,6 +68,11 @@ class OutboxRelay final : public infra::Component {
   ~OutboxRelay() override;
 
   void add_store(OutboxStore& store);  // before start()
+  // outbox_backlog_events{store}, outbox_oldest_pending_age_seconds{store} (measured by the
+  // relay at most every metrics_interval) and outbox_events_published_total /
+  // outbox_publish_failures_total, in `registry` (which must outlive the relay). After the
+  // add_store() calls, before start().
+  void attach_metrics(infra::metrics::Registry& registry);
 
   std::string_view name() const override { return "outbox-relay"; }
   awaitable<void> start() override;

@@ -28,6 +28,11 @@ std::size_t AsyncSemaphore::in_use() const {
   return in_use_;
 }
 
+std::size_t AsyncSemaphore::waiting() const {
+  std::lock_guard lock(mutex_);
+  return waiters_.size();
+}
+
 void AsyncSemaphore::throw_closed() const {
   throw UnavailableError(errors_.service, errors_.closed_message, errors_.closed_hint);
 }

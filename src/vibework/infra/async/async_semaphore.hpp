@@ -64,6 +64,7 @@ class AsyncSemaphore {
 
   std::size_t capacity() const noexcept { return permits_; }
   std::size_t in_use() const;
+  std::size_t waiting() const;  // acquires queued for a permit
 
  private:
   void give_back() noexcept;
