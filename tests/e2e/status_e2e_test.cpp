@@ -81,16 +81,32 @@ class StatusE2E : public AuthE2E {
   }
 };
 
+// Serves traffic (a failing mail check only degrades it) and its metrics listener answers.
+::testing::AssertionResult wait_ready(Server& server, unsigned short metrics_port) {
+  if (!wait_until_listening(metrics_port, 60s)) {
+    return ::testing::AssertionFailure() << "no metrics listener:\n" << server.process->output();
+  }
+  std::string last;
+  if (eventually([&] {
+        auto r = TestClient(server.port).request(verb::get, "/health/ready");
+        last = r.body;
+        return r.status == 200;
+      }, 60s)) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "not ready: " << last << "\n" << server.process->output();
+}
+
+Env with_metrics_port(unsigned short port, Env extra = {}) {
+  extra.emplace("METRICS_PORT", std::to_string(port));
+  extra.emplace("METRICS_HOST", "127.0.0.1");
+  return extra;
+}
+
 TEST_F(StatusE2E, TheStatusPageShowsEveryDependencyInABrowser) {
   const auto metrics_port = free_port();
-  Server server(env({{"METRICS_PORT", std::to_string(metrics_port)}, {"METRICS_HOST", "127.0.0.1"}}));
-  ASSERT_TRUE(wait_until_listening(metrics_port, 60s)) << server.process->output();
-  std::string last;
-  ASSERT_TRUE(eventually([&] {
-    auto r = TestClient(server.port).request(verb::get, "/health/ready");
-    last = r.body;
-    return r.status == 200;
-  }, 60s)) << "not ready: " << last << "\n" << server.process->output();
+  Server server(env(with_metrics_port(metrics_port)));
+  ASSERT_TRUE(wait_ready(server, metrics_port));
 
   // The page, straight from the server.
   auto page = TestClient(metrics_port).request(verb::get, "/status");
@@ -148,6 +164,53 @@ TEST_F(StatusE2E, TheStatusPageShowsEveryDependencyInABrowser) {
   }
   EXPECT_THAT(text, HasSubstr("vibework ok"));
   EXPECT_THAT(text, HasSubstr("Recent errors"));
+}
+
+TEST_F(StatusE2E, AFailingDependencyShowsItsMessageAndStaysInTheRecentErrors) {
+  // Mail is not critical: with its SMTP server gone the service is degraded, not down.
+  const auto metrics_port = free_port();
+  const auto dead_smtp = "127.0.0.1:" + std::to_string(free_port());
+  Server server(env(with_metrics_port(metrics_port, {{"SMTP_URL", "smtp://" + dead_smtp}})));
+  ASSERT_TRUE(wait_ready(server, metrics_port));
+  // A load balancer's readiness probes feed the recent errors too, not only /status.
+  ASSERT_EQ(TestClient(server.port).request(verb::get, "/health/ready").status, 200u);
+
+  auto json = TestClient(metrics_port).request(verb::get, "/status.json");
+  ASSERT_EQ(json.status, 200u) << json.body;
+  const auto status = json_of(json);
+  EXPECT_EQ(str(status, "status"), "degraded") << json.body;
+  bool mail_failed = false;
+  for (const auto& c : status.at("checks").as_array()) {
+    if (str(c, "name") != "mail") continue;
+    mail_failed = str(c, "status") == "error";
+    EXPECT_THAT(str(c, "message"), HasSubstr(dead_smtp)) << json.body;
+  }
+  EXPECT_TRUE(mail_failed) << json.body;
+  const auto& errors = status.at("errors").as_array();
+  ASSERT_FALSE(errors.empty()) << json.body;
+  EXPECT_EQ(str(errors.at(0), "check"), "mail") << json.body;
+  EXPECT_GE(errors.at(0).at("count").as_int64(), 2) << "the probes before and this one: " << json.body;
+
+  auto page = TestClient(metrics_port).request(verb::get, "/status");
+  ASSERT_EQ(page.status, 200u);
+  EXPECT_THAT(page.body, HasSubstr("<article class=\"card error\" data-check=\"mail\">"));
+  EXPECT_THAT(page.body, HasSubstr("class=\"pill warn\">degraded<"));
+  EXPECT_THAT(page.body, HasSubstr("<td class=\"metric\">mail</td>")) << "in the recent errors";
+
+  const auto browser = find_chromium();
+  ASSERT_FALSE(browser.empty()) << "chromium is not installed (Debian package `chromium`): run scripts/bootstrap";
+  const auto url = "http://127.0.0.1:" + std::to_string(metrics_port) + "/status";
+  const auto png = scratch / "degraded.png";
+  chromium(browser, {"--screenshot=" + png.string(), "--window-size=1200,1400"}, url);
+  ASSERT_TRUE(fs::exists(png));
+  if (const char* dir = std::getenv("VIBEWORK_BINARY_DIR")) {
+    fs::copy_file(png, fs::path(dir) / "status_e2e_degraded.png", fs::copy_options::overwrite_existing);
+  }
+  const auto output = chromium(browser, {"--virtual-time-budget=3000", "--dump-dom"}, url);
+  const auto text = page_text(output);
+  EXPECT_THAT(text, HasSubstr("mail error")) << text;
+  EXPECT_THAT(text, HasSubstr("vibework degraded")) << text;
+  for (const auto& name : dependencies) EXPECT_THAT(text, HasSubstr(" " + name + " ok ")) << name << " in: " << text;
 }
 
 }  // namespace

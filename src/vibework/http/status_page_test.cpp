@@ -212,6 +212,7 @@ TEST(StatusFormat, ValuesByUnit) {
   EXPECT_EQ(http::format_gauge_value("x", 0.25), "0.25");
   EXPECT_EQ(http::format_gauge_value("x_seconds", 1.5), "1.5 s");
   EXPECT_EQ(http::format_gauge_value("x_seconds", 3725), "1h 02m 05s");
+  EXPECT_EQ(http::format_gauge_value("process_start_time_seconds", 1796319901), "2026-12-03 17:45:01 UTC");
   EXPECT_EQ(http::format_gauge_value("x_bytes", 40.0 * 1024 * 1024), "40.0 MiB");
   EXPECT_EQ(http::format_duration(0s), "0s");
   EXPECT_EQ(http::format_duration(90000s), "1d 01h 00m");

@@ -27,6 +27,12 @@ std::string format_duration(std::chrono::seconds d) {
 
 std::string format_gauge_value(std::string_view metric, double value) {
   if (!std::isfinite(value)) return fmt::format("{}", value);
+  if (metric.ends_with("_time_seconds") || metric.ends_with("_timestamp_seconds")) {  // a Unix time, not a duration
+    const auto at = std::chrono::system_clock::time_point(std::chrono::seconds(static_cast<long long>(value)));
+    auto iso = infra::format_iso8601(at);
+    if (iso.size() > 10) iso[10] = ' ';
+    return iso.substr(0, 19) + " UTC";
+  }
   if (metric.ends_with("_seconds")) {
     if (value >= 60) return format_duration(std::chrono::seconds(static_cast<long long>(value)));
     return fmt::format("{:.3g} s", value);

@@ -74,7 +74,8 @@ awaitable<StatusView> collect_status(StatusSources sources);
 // row: {"metric","labels","help","value","text"}
 boost::json::value status_json(const StatusView& view);
 
-// "4", "12.5 s", "3m 05s", "38.2 MiB" — by the metric's unit suffix.
+// "4", "12.5 s", "3m 05s", "38.2 MiB", "2026-12-03 17:45:01 UTC" (*_time_seconds) — by the
+// metric's unit suffix.
 std::string format_gauge_value(std::string_view metric, double value);
 // "2h 03m 10s"
 std::string format_duration(std::chrono::seconds d);
