@@ -14,6 +14,7 @@
 #include "vibework/app/routes.hpp"
 #include "vibework/http/server.hpp"
 #include "vibework/infra/health.hpp"
+#include "vibework/infra/recent_errors.hpp"
 #include "vibework/infra/metrics/process_metrics.hpp"
 #include "vibework/infra/metrics/registry.hpp"
 #include "vibework/infra/process_limits.hpp"
@@ -44,7 +45,10 @@ int run_serve(const AppConfig& config, bool with_worker) {
   http_config.max_connections = budget.max_connections;
   spdlog::info("http: {}", budget.describe());
 
+  // Before the readiness, which records every report's failed checks in it (/status).
+  infra::RecentErrors recent_errors;
   infra::Readiness readiness(config.health_timeout);
+  readiness.on_report([&recent_errors](const infra::ReadinessReport& r) { recent_errors.record(r); });
   // Before the infrastructure: every component's metric handles point into it.
   infra::metrics::Registry metrics;
   infra::metrics::ProcessMetrics process_metrics(metrics);
@@ -63,7 +67,8 @@ int run_serve(const AppConfig& config, bool with_worker) {
   register_routes(router, context);
   // --with-worker: after the other components, before HTTP (so it stops after HTTP has drained).
   if (with_worker) add_worker(*infrastructure);
-  serve_metrics(*infrastructure, runtime, http_config, metrics, metrics_router, &router, config.production());
+  serve_metrics(*infrastructure, runtime, http_config, metrics, metrics_router, &router, config.production(),
+                status_sources(readiness, metrics, recent_errors, config.health_details));
   // Last to start, first to stop.
   auto server = infrastructure->lifecycle.add(std::make_shared<http::Server>(http_config, runtime, router, http_config.metrics_enabled ? &metrics : nullptr));
 

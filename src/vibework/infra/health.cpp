@@ -56,6 +56,11 @@ void Readiness::add(std::vector<HealthCheck> checks) {
   for (auto& c : checks) checks_.push_back(std::move(c));
 }
 
+void Readiness::on_report(std::function<void(const ReadinessReport&)> observer) {
+  std::lock_guard lock(mutex_);
+  observers_.push_back(std::move(observer));
+}
+
 std::vector<std::string> Readiness::names() const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;
@@ -67,9 +72,11 @@ awaitable<ReadinessReport> Readiness::report() const {
   ReadinessReport report;
   report.shutting_down = shutting_down();
   std::vector<HealthCheck> checks;
+  std::vector<std::function<void(const ReadinessReport&)>> observers;
   {
     std::lock_guard lock(mutex_);
     checks = checks_;
+    observers = observers_;
   }
   if (report.shutting_down) {
     report.ok = false;
@@ -89,6 +96,7 @@ awaitable<ReadinessReport> Readiness::report() const {
     if (!c.critical && !passed) report.degraded = true;
     report.checks.push_back({c.name, c.address, c.hint, results[i], c.critical});
   }
+  for (const auto& observe : observers) observe(report);
   co_return report;
 }
 

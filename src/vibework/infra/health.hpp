@@ -100,10 +100,16 @@ class Readiness {
 
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
 
+  // Called with every report (whoever asked: /health/ready, /status), on the thread that ran
+  // it; quick and thread-safe. Whatever it refers to must outlive the reports (declare it
+  // before the Readiness). For /status's recent errors.
+  void on_report(std::function<void(const ReadinessReport&)> observer);
+
  private:
   std::chrono::milliseconds timeout_;
   mutable std::mutex mutex_;
   std::vector<HealthCheck> checks_;
+  std::vector<std::function<void(const ReadinessReport&)>> observers_;
   std::atomic<bool> shutting_down_{false};
 };
 

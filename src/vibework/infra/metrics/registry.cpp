@@ -36,6 +36,10 @@ bool valid_label_name(std::string_view name) noexcept {
   return true;
 }
 
+static_assert(static_cast<int>(Kind::counter) == static_cast<int>(Type::counter) &&
+              static_cast<int>(Kind::gauge) == static_cast<int>(Type::gauge) &&
+              static_cast<int>(Kind::histogram) == static_cast<int>(Type::histogram));
+
 namespace {
 
 const char* kind_name(Kind k) {
@@ -317,6 +321,27 @@ std::string Registry::expose() const {
   std::string out;
   std::lock_guard lock(state_->mutex);
   for (const auto& [name, family] : state_->families) append_family(out, *family);
+  return out;
+}
+
+std::vector<FamilySnapshot> Registry::snapshot(const std::function<bool(std::string_view name)>& select) const {
+  std::vector<FamilySnapshot> out;
+  std::lock_guard lock(state_->mutex);
+  for (const auto& [name, family] : state_->families) {
+    const auto& f = *family;
+    if (f.children.empty() || (select && !select(name))) continue;
+    FamilySnapshot snap{f.name, f.help, static_cast<Type>(f.kind), {}};
+    for (const auto& [values, child] : f.children) {
+      Sample sample;
+      for (std::size_t i = 0; i < f.label_names.size(); ++i) sample.labels.emplace_back(f.label_names[i], values[i]);
+      if (f.callback) sample.value = child.callback();
+      else if (f.kind == Kind::counter) sample.value = child.counter->read();
+      else if (f.kind == Kind::gauge) sample.value = child.gauge->read();
+      else sample.value = static_cast<double>(child.histogram->cumulative().back());
+      snap.samples.push_back(std::move(sample));
+    }
+    out.push_back(std::move(snap));
+  }
   return out;
 }
 

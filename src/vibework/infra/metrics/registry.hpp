@@ -23,6 +23,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace vibework::infra::metrics {
@@ -98,6 +99,19 @@ using CounterFamily = Family<Counter>;
 using GaugeFamily = Family<Gauge>;
 using HistogramFamily = Family<Histogram>;
 
+// What snapshot() reads: one family's current values (label values in label-name order).
+enum class Type { counter, gauge, histogram };
+struct Sample {
+  std::vector<std::pair<std::string, std::string>> labels;  // name, value
+  double value = 0;  // a histogram's: its count
+};
+struct FamilySnapshot {
+  std::string name;
+  std::string help;
+  Type type = Type::counter;
+  std::vector<Sample> samples;
+};
+
 // Keeps a callback metric registered; unregisters it when destroyed (the registry may go first).
 class Registration {
  public:
@@ -153,6 +167,11 @@ class Registry {
 
   // The text exposition format, families sorted by name.
   std::string expose() const;
+
+  // Current values of the families `select` accepts (all when empty), sorted by name, for
+  // readers other than Prometheus (/status). Takes the registry's lock, as a scrape does;
+  // `select` must not call back into the registry.
+  std::vector<FamilySnapshot> snapshot(const std::function<bool(std::string_view name)>& select = {}) const;
 
  private:
   std::shared_ptr<detail::State> state_;
