@@ -49,6 +49,9 @@ TEST_F(MetricsE2E, ALiveScrapePassesPromtoolAndShowsTheTraffic) {
   EXPECT_EQ(sample(text, R"(redis_connection_up{connection="0"})"), 1);
   EXPECT_GE(sample(text, R"(mongodb_operation_duration_seconds_count{operation="insert"})").value_or(0), 1);
   EXPECT_TRUE(sample(text, R"(outbox_backlog_events{store="mongodb notifications"})").has_value()) << text;
+  EXPECT_EQ(sample(text, "mail_queue_backlog_messages"), 0);  // no mail was sent in this test
+  EXPECT_EQ(sample(text, "mail_queue_oldest_pending_age_seconds"), 0);
+  EXPECT_TRUE(sample(text, "mail_sent_total").has_value()) << text;
 
   // The metrics listener is not the API, and the API does not serve /metrics.
   EXPECT_EQ(TestClient(server.port).request(verb::get, "/metrics").status, 404u);

@@ -35,6 +35,7 @@ std::unique_ptr<Infrastructure> build_infrastructure(const AppConfig& config, in
   infra->pubsub->declare(pubsub_resources(config.get<pubsub::Config>()));
   infra->pubsub->attach_metrics(metrics);
   infra->mail = lifecycle.add(std::make_shared<mail::Mailer>(config.get<mail::Config>(), *infra->mysql, runtime));
+  infra->mail->attach_metrics(metrics);
   infra->auth = lifecycle.add(std::make_shared<auth::Auth>(config.get<auth::Config>(), config.production(), *infra->mysql,
                                                            infra->redis.get(), infra->mail.get()));
   infra->auth->attach_metrics(metrics);

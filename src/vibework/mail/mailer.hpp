@@ -11,8 +11,10 @@
 // Its "mail" health check (SMTP EHLO + NOOP) is not critical: readiness reports it failing but
 // stays ok, since the API keeps serving while mail waits in the outbox.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "vibework/infra/component.hpp"
 #include "vibework/infra/runtime.hpp"
@@ -24,6 +26,10 @@
 
 namespace vibework::infra {
 class PeriodicTask;
+}
+namespace vibework::infra::metrics {
+class Registry;
+class Registration;
 }
 
 namespace vibework::mail {
@@ -51,6 +57,10 @@ class Mailer : public infra::Component {
   // Brings the sender's next pass forward (called by the outbox after an enqueue).
   void wake();
 
+  // mail_sent_total, mail_send_failures_total, and the queue: mail_queue_backlog_messages and
+  // mail_queue_oldest_pending_age_seconds, measured by the sender at most every 5 s. Before start().
+  void attach_metrics(infra::metrics::Registry& registry);
+
   std::uint64_t sent() const noexcept { return sent_.load(); }      // since start, for tests
   std::uint64_t failed() const noexcept { return failed_.load(); }  // attempts that failed
 
@@ -69,6 +79,13 @@ class Mailer : public infra::Component {
   std::chrono::steady_clock::time_point last_prune_{};
   std::unique_ptr<infra::PeriodicTask> task_;
   std::atomic<bool> running_{false};
+  // attach_metrics(): the last measured queue, read at scrape time.
+  awaitable<void> measure_backlog_if_due();
+  bool measure_backlog_ = false;
+  std::chrono::steady_clock::time_point next_backlog_{};
+  std::atomic<std::uint64_t> backlog_pending_{0};
+  std::atomic<std::int64_t> backlog_oldest_ms_{0};  // since the epoch; 0 = nothing pending
+  std::vector<infra::metrics::Registration> metrics_;
 };
 
 }  // namespace vibework::mail

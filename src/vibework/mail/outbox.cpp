@@ -110,4 +110,12 @@ awaitable<std::uint64_t> Outbox::prune_sent(std::chrono::hours age) {
   co_return rs.affected_rows;
 }
 
+awaitable<QueueBacklog> Outbox::backlog() {
+  const auto rs = co_await db_.execute("SELECT COUNT(*), MIN(created_at) FROM mail_outbox WHERE sent_at IS NULL");
+  QueueBacklog out;
+  out.pending = unsigned_cell(rs.cell(0, 0));
+  if (const auto* t = std::get_if<mysql::TimePoint>(&rs.cell(0, 1))) out.oldest = *t;
+  co_return out;
+}
+
 }  // namespace vibework::mail

@@ -30,6 +30,12 @@ struct OutboxRow {
   mysql::TimePoint created_at;
 };
 
+// What waits in the outbox: rows not sent yet, and when the oldest of them was written.
+struct QueueBacklog {
+  std::uint64_t pending = 0;
+  std::optional<mysql::TimePoint> oldest;
+};
+
 class Outbox {
  public:
   // `db` runs the sender's statements; `on_enqueue` (may be empty) is called after a row is
@@ -54,6 +60,8 @@ class Outbox {
   awaitable<void> release(std::uint64_t id, std::string owner);
   // Deletes rows sent more than `age` ago; returns how many.
   awaitable<std::uint64_t> prune_sent(std::chrono::hours age);
+  // Rows not sent yet (due or waiting for a retry) and the oldest one's created_at.
+  awaitable<QueueBacklog> backlog();
 
   static constexpr const char* table = "mail_outbox";
 
