@@ -62,8 +62,13 @@ on_port=$(start_server with true)
 off_port=$(start_server without false)
 wait_for "http://127.0.0.1:$on_port/health/live"
 wait_for "http://127.0.0.1:$off_port/health/live"
-curl -sf "http://127.0.0.1:$on_port/metrics" | grep -q '^http_requests_total' ||
-  { echo "metrics.sh: the 'with' server records no http_requests_total" >&2; exit 1; }
+# A request is counted once its response is written: poll a moment for the first one.
+counted=false
+for _ in $(seq 1 50); do
+  curl -sf "http://127.0.0.1:$on_port/metrics" | grep -q '^http_requests_total{' && { counted=true; break; }
+  sleep 0.1
+done
+$counted || { echo "metrics.sh: the 'with' server records no http_requests_total" >&2; exit 1; }
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$off_port/metrics")" = 404 ] ||
   { echo "metrics.sh: the 'without' server serves /metrics" >&2; exit 1; }
 
