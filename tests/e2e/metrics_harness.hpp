@@ -22,19 +22,6 @@ class MetricsE2E : public AuthE2E {
   }
 };
 
-// Readiness (Pub/Sub included: its topics exist), or the report.
-inline ::testing::AssertionResult wait_ready(Server& server) {
-  std::string last;
-  if (eventually([&] {
-        auto r = TestClient(server.port).request(verb::get, "/health/ready");
-        last = r.body;
-        return r.status == 200;
-      }, 60s, 50ms)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << "not ready: " << last << "\n" << server.process->output();
-}
-
 // A sign-up (MySQL) and a notification create (MongoDB; its outbox publishes to Pub/Sub), plus
 // a read by id (a route with a parameter). Returns the notification's id.
 inline std::string generate_traffic(unsigned short port, const std::string& tag) {

@@ -21,18 +21,6 @@ std::string unique_project(const std::string& tag) {
   return "e2e-" + tag + "-" + pid_text() + "-" + std::to_string(++n);
 }
 
-// Readiness (Pub/Sub included: the server has created its topics); the report when it fails.
-::testing::AssertionResult wait_ready(Server& server) {
-  std::string last;
-  if (eventually([&] {
-        auto r = TestClient(server.port).request(verb::get, "/health/ready");
-        last = r.body;
-        return r.status == 200;
-      }, 60s)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << "not ready: " << last << "\n" << server.process->output();
-}
 
 class NotificationsE2E : public AuthE2E {
  protected:

@@ -11,6 +11,7 @@
 
 #include "child_process.hpp"
 #include "http_client.hpp"
+#include "vibework/testkit/eventually.hpp"
 
 namespace vibework::e2e {
 
@@ -50,5 +51,20 @@ struct Server {
     }
   }
 };
+
+// Waits up to 60 s for /health/ready to answer 200 (Pub/Sub included: the server has created its
+// topics); the last report and the server's output when it does not.
+inline ::testing::AssertionResult wait_ready(Server& server) {
+  using namespace std::chrono_literals;
+  std::string last;
+  if (testkit::eventually([&] {
+        auto r = TestClient(server.port).request(boost::beast::http::verb::get, "/health/ready");
+        last = r.body;
+        return r.status == 200;
+      }, 60s)) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "not ready: " << last << "\n" << server.process->output();
+}
 
 }  // namespace vibework::e2e

@@ -86,15 +86,7 @@ class StatusE2E : public AuthE2E {
   if (!wait_until_listening(metrics_port, 60s)) {
     return ::testing::AssertionFailure() << "no metrics listener:\n" << server.process->output();
   }
-  std::string last;
-  if (eventually([&] {
-        auto r = TestClient(server.port).request(verb::get, "/health/ready");
-        last = r.body;
-        return r.status == 200;
-      }, 60s)) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure() << "not ready: " << last << "\n" << server.process->output();
+  return vibework::e2e::wait_ready(server);
 }
 
 Env with_metrics_port(unsigned short port, Env extra = {}) {

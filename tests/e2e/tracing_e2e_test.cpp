@@ -66,17 +66,7 @@ class TracingE2E : public AuthE2E {
     extra.emplace("LOG_LEVEL", "info");
     return env(std::move(extra));
   }
-  static ::testing::AssertionResult wait_ready(Server& server) {
-    std::string last;
-    if (eventually([&] {
-          auto r = TestClient(server.port).request(verb::get, "/health/ready");
-          last = r.body;
-          return r.status == 200;
-        }, 60s)) {
-      return ::testing::AssertionSuccess();
-    }
-    return ::testing::AssertionFailure() << "not ready: " << last << "\n" << server.process->output();
-  }
+
   // Keys the worker wrote in the shared Redis.
   void TearDown() override {
     if (redis_keys.empty()) return;
