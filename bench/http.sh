@@ -23,29 +23,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-for tool in wrk nginx taskset; do
-  command -v "$tool" >/dev/null || { echo "http.sh: $tool is missing; run scripts/bootstrap" >&2; exit 1; }
-done
-binary="$root/build/$preset/vibework"
-if [ ! -x "$binary" ]; then
-  echo "http.sh: building $preset" >&2
-  cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" --target vibework >/dev/null
-fi
+bench=http.sh
+# shellcheck source=lib.sh
+source "$root/bench/lib.sh"
+bench_require wrk nginx taskset
+binary=$(bench_preset_binary "$preset")
 
 work=$(mktemp -d /tmp/vibework-bench-http.XXXXXX)
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  bench_stop_all
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() {  # url
-  for _ in $(seq 1 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.05; done
-  echo "http.sh: $1 did not answer" >&2; return 1
-}
 
 # --- nginx: one worker, a static 200 from a location block --------------------------------
 nginx_port=$(free_port)
@@ -74,14 +65,14 @@ http {
 CONF
 taskset -c 0 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
 pids+=($!)
-wait_for "http://127.0.0.1:$nginx_port/health/live"
+bench_wait_for "http://127.0.0.1:$nginx_port/health/live"
 
 # --- vibework: one I/O thread ---------------------------------------------------------------
 vw_port=$(free_port)
 HTTP_PORT=$vw_port HTTP_THREADS=1 ${VW_ENV:-} taskset -c 0 "$binary" serve > "$work/vibework.log" 2>&1 &
 vw_pid=$!
 pids+=($vw_pid)
-wait_for "http://127.0.0.1:$vw_port/health/live"
+bench_wait_for "http://127.0.0.1:$vw_port/health/live"
 
 run_wrk() {  # url -> "rate p99_ms"
   local out

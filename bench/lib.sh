@@ -52,6 +52,23 @@ bench_options() {
 # Stops the processes the bench started (their pids in the array $pids) and waits for them.
 bench_stop_all() {
   local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+
+# bench_preset_binary PRESET: prints build/PRESET/vibework, building it first when missing.
+bench_preset_binary() {
+  local binary="$root/build/$1/vibework"
+  if [ ! -x "$binary" ]; then
+    echo "$bench: building $1" >&2
+    cmake --preset "$1" >/dev/null && cmake --build --preset "$1" --target vibework >/dev/null
+  fi
+  echo "$binary"
+}
+
+# bench_wait_for URL: until it answers (10 s at most).
+bench_wait_for() {
+  for _ in $(seq 1 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.05; done
+  echo "$bench: $1 did not answer" >&2
+  return 1
 }

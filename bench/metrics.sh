@@ -26,29 +26,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-for tool in wrk taskset curl python3; do
-  command -v "$tool" >/dev/null || { echo "metrics.sh: $tool is missing; run scripts/bootstrap" >&2; exit 1; }
-done
-binary="$root/build/$preset/vibework"
-if [ ! -x "$binary" ]; then
-  echo "metrics.sh: building $preset" >&2
-  cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" --target vibework >/dev/null
-fi
+bench=metrics.sh
+# shellcheck source=lib.sh
+source "$root/bench/lib.sh"
+bench_require wrk taskset curl python3
+binary=$(bench_preset_binary "$preset")
 
 work=$(mktemp -d /tmp/vibework-bench-metrics.XXXXXX)
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  bench_stop_all
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() {  # url
-  for _ in $(seq 1 200); do curl -sf "$1" >/dev/null && return 0; sleep 0.05; done
-  echo "metrics.sh: $1 did not answer" >&2; return 1
-}
 
 start_server() {  # name METRICS_ENABLED -> port on stdout
   local port
@@ -60,8 +51,8 @@ start_server() {  # name METRICS_ENABLED -> port on stdout
 }
 on_port=$(start_server with true)
 off_port=$(start_server without false)
-wait_for "http://127.0.0.1:$on_port/health/live"
-wait_for "http://127.0.0.1:$off_port/health/live"
+bench_wait_for "http://127.0.0.1:$on_port/health/live"
+bench_wait_for "http://127.0.0.1:$off_port/health/live"
 # A request is counted once its response is written: poll a moment for the first one.
 counted=false
 for _ in $(seq 1 50); do

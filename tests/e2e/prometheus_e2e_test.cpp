@@ -71,7 +71,7 @@ struct Prometheus {
 };
 
 TEST_F(MetricsE2E, PrometheusScrapesTheServiceAndAnswersQueries) {
-  if (access(prometheus_binary, X_OK) != 0) GTEST_SKIP() << "no " << prometheus_binary << " (scripts/bootstrap installs it)";
+  ASSERT_EQ(access(prometheus_binary, X_OK), 0) << "no " << prometheus_binary << ": run scripts/bootstrap (it installs prometheus)";
   const auto metrics_port = free_port();
   Server server(metrics_env(metrics_port));
   ASSERT_TRUE(wait_ready(server));
