@@ -229,7 +229,9 @@ TEST(ServerE2E, JsonAccessLog) {
   std::string line;
   bool found = false;
   while (std::getline(lines, line)) {
-    auto v = boost::json::parse(line);  // every line is JSON
+    boost::system::error_code parse_error;
+    auto v = boost::json::parse(line, parse_error);  // every line is JSON
+    ASSERT_FALSE(parse_error) << parse_error.message() << " in line: " << line << "\nwhole output:\n" << out;
     if (v.as_object().contains("requestId") && v.at("requestId").as_string() == "json-log-id") {
       found = true;
       EXPECT_EQ(v.at("method").as_string(), "GET");

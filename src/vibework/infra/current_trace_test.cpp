@@ -153,7 +153,11 @@ TEST(CurrentTrace, LinesOutsideTracedWorkHaveNoTraceField) {
 
   CapturedLog json(true);
   json.logger->info("plain");
-  EXPECT_FALSE(boost::json::parse(json.out.str()).as_object().contains("trace_id"));
+  const auto line = boost::json::parse(json.out.str()).as_object();
+  EXPECT_FALSE(line.contains("trace_id"));
+  // RFC 3339 UTC with milliseconds, e.g. 2026-11-29T04:00:00.123Z.
+  EXPECT_THAT(std::string(line.at("time").as_string()),
+              ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z"));
 }
 
 TEST(CurrentTrace, JsonLinesCarryTraceAndSpanIds) {

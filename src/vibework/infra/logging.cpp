@@ -45,10 +45,13 @@ namespace {
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(msg.time);
+    // fmt 9 prints no fraction for %S: the milliseconds are written by hand.
+    const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(msg.time);
+    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(msg.time - seconds).count();
     const std::string_view payload(msg.payload.data(), msg.payload.size());
-    fmt::format_to(std::back_inserter(dest), R"({{"time":"{:%Y-%m-%dT%H:%M:%S}Z","level":"{}","logger":"{}")",
-                   ms, spdlog::level::to_string_view(msg.level), std::string_view(msg.logger_name.data(), msg.logger_name.size()));
+    fmt::format_to(std::back_inserter(dest), R"({{"time":"{:%Y-%m-%dT%H:%M:%S}.{:03}Z","level":"{}","logger":"{}")",
+                   seconds, millis, spdlog::level::to_string_view(msg.level),
+                   std::string_view(msg.logger_name.data(), msg.logger_name.size()));
     if (const auto* trace = current_trace()) {
       fmt::format_to(std::back_inserter(dest), R"(,"trace_id":"{}","span_id":"{}")", trace->trace_id_hex(),
                      trace->span_id_hex());

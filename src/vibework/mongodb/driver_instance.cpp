@@ -45,8 +45,10 @@ void acquire() {
                 "keep one mongodb::DriverInstance alive for the whole process (tests: a global test environment)");
   }
   if (s.owners++ == 0) {
-    mongoc_init();
+    // The handler first: anything mongoc_init says goes to our log too (a stderr line in the
+    // middle of a JSON log breaks whatever reads it).
     mongoc_log_set_handler(log_handler, nullptr);
+    mongoc_init();
   }
 }
 }  // namespace
