@@ -56,6 +56,15 @@ TEST(Password, DefaultParametersAreOwasps) {
   EXPECT_TRUE(needs_rehash(stored, fast));
 }
 
+TEST(Password, DecoysCarryTheRealParametersAndMatchNothing) {
+  const auto decoy = decoy_hash(fast);
+  EXPECT_TRUE(decoy.starts_with("$argon2id$v=19$m=64,t=1,p=1$")) << decoy;
+  EXPECT_FALSE(needs_rehash(decoy, fast)) << "verifying it costs what a real hash with these parameters costs";
+  EXPECT_FALSE(verify_password("", decoy));
+  EXPECT_FALSE(verify_password("vibework decoy password", decoy));
+  EXPECT_NE(decoy_hash(fast), decoy) << "a fresh secret each time";
+}
+
 TEST(Password, UnknownFormatsMatchNothing) {
   const std::vector<std::string> unknown{"", "plain", "abc:def", "$2b$10$abcdefghijklmnopqrstuv", better_auth_hash.substr(1)};
   for (const auto& stored : unknown) {

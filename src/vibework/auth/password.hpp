@@ -30,6 +30,11 @@ HashFormat hash_format(std::string_view stored) noexcept;
 // Throws InvalidArgumentError for a password that is not UTF-8.
 std::string hash_password(std::string_view password, const Argon2Params& params = {});
 
+// A stored value that matches no password and costs as much to verify as a real hash with
+// `params`: for accounts that do not exist, so their sign-ins take as long as real ones. Made
+// without computing a hash with `params` (one at start would be the process's peak memory).
+std::string decoy_hash(const Argon2Params& params = {});
+
 // Whether `password` matches `stored`, whichever format wrote it; compared in constant time.
 // A stored value in no known format matches nothing (false, never a throw).
 bool verify_password(std::string_view password, std::string_view stored);

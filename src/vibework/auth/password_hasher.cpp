@@ -19,7 +19,7 @@ infra::SemaphoreErrors errors(const HasherOptions& o) {
 
 PasswordHasher::PasswordHasher(HasherOptions options)
     : options_(options),
-      decoy_(hash_password("vibework decoy password", options.argon2)),
+      decoy_(decoy_hash(options.argon2)),
       admitted_(options.threads + options.queue_limit, errors(options)),
       threads_(options.threads, "auth-hash", infra::ThreadPriority::background) {}  // never ahead of I/O
 

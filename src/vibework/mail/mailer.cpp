@@ -131,35 +131,24 @@ std::vector<infra::HealthCheck> Mailer::checks() {
 }
 
 void Mailer::attach_metrics(infra::metrics::Registry& r) {
-  measure_backlog_ = true;
   metrics_.push_back(r.counter_callback("mail_sent_total", "Mails the SMTP server accepted.",
                                         [this] { return static_cast<double>(sent_.load()); }));
   metrics_.push_back(r.counter_callback("mail_send_failures_total", "Send attempts that failed (the mail is retried).",
                                         [this] { return static_cast<double>(failed_.load()); }));
   metrics_.push_back(r.gauge_callback("mail_queue_backlog_messages", "Mails in the outbox not sent yet (measured by the sender).",
-                                      [this] { return static_cast<double>(backlog_pending_.load(std::memory_order_relaxed)); }));
+                                      [this] { return backlog_.pending(); }));
   metrics_.push_back(r.gauge_callback("mail_queue_oldest_pending_age_seconds",
-                                      "Age of the oldest mail not sent yet (0 when none).", [this] {
-                                        const auto oldest = backlog_oldest_ms_.load(std::memory_order_relaxed);
-                                        if (oldest == 0) return 0.0;
-                                        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                             std::chrono::system_clock::now().time_since_epoch())
-                                                             .count();
-                                        return std::max(0.0, static_cast<double>(now - oldest) / 1000.0);
-                                      }));
+                                      "Age of the oldest mail not sent yet (0 when none).",
+                                      [this] { return backlog_.oldest_age_seconds(); }));
 }
 
 // For the metrics: at most every 5 s, one COUNT over the unsent rows. Never throws (a failed
 // measurement keeps the last value; the sender's own errors are logged where they happen).
 awaitable<void> Mailer::measure_backlog_if_due() {
-  if (!measure_backlog_ || std::chrono::steady_clock::now() < next_backlog_) co_return;
-  next_backlog_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  if (metrics_.empty() || !backlog_.due()) co_return;
   try {
     const auto b = co_await outbox_.backlog();
-    backlog_pending_.store(b.pending, std::memory_order_relaxed);
-    const std::int64_t oldest =
-        b.oldest ? std::chrono::duration_cast<std::chrono::milliseconds>(b.oldest->time_since_epoch()).count() : 0;
-    backlog_oldest_ms_.store(oldest, std::memory_order_relaxed);
+    backlog_.record(b.pending, b.oldest);
   } catch (const std::exception&) {
   }
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "vibework/infra/component.hpp"
+#include "vibework/infra/metrics/measured_backlog.hpp"
 #include "vibework/infra/runtime.hpp"
 #include "vibework/mail/config.hpp"
 #include "vibework/mail/outbox.hpp"
@@ -81,10 +82,7 @@ class Mailer : public infra::Component {
   std::atomic<bool> running_{false};
   // attach_metrics(): the last measured queue, read at scrape time.
   awaitable<void> measure_backlog_if_due();
-  bool measure_backlog_ = false;
-  std::chrono::steady_clock::time_point next_backlog_{};
-  std::atomic<std::uint64_t> backlog_pending_{0};
-  std::atomic<std::int64_t> backlog_oldest_ms_{0};  // since the epoch; 0 = nothing pending
+  infra::metrics::MeasuredBacklog backlog_{std::chrono::seconds(5)};  // measured when metrics are attached
   std::vector<infra::metrics::Registration> metrics_;
 };
 

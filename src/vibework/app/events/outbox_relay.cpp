@@ -14,6 +14,7 @@
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/health.hpp"
 #include "vibework/infra/instance_tag.hpp"
+#include "vibework/infra/metrics/measured_backlog.hpp"
 #include "vibework/infra/timeout.hpp"
 #include "vibework/pubsub/publisher.hpp"
 
@@ -42,12 +43,7 @@ struct OutboxRelay::State {
   std::atomic<std::uint64_t> failed{0};
   std::atomic<std::uint64_t> passes{0};
   // attach_metrics(): each store's last measured backlog, read at scrape time.
-  struct StoreBacklog {
-    std::atomic<double> pending{0};
-    std::atomic<std::int64_t> oldest_ms{0};  // since the epoch; 0 = nothing pending
-  };
-  std::vector<std::unique_ptr<StoreBacklog>> backlogs;  // one per store, when metrics are on
-  SteadyClock::time_point next_backlog{};
+  std::vector<std::unique_ptr<infra::metrics::MeasuredBacklog>> backlogs;  // one per store, when metrics are on
   std::vector<infra::metrics::Registration> metrics;
 };
 
@@ -111,15 +107,11 @@ awaitable<void> prune_if_due(OutboxRelay::State& s) {
 
 // For the metrics: each store's backlog, at most every metrics_interval. Never throws.
 awaitable<void> measure_backlog_if_due(OutboxRelay::State& s) {
-  if (s.backlogs.empty() || SteadyClock::now() < s.next_backlog) co_return;
-  s.next_backlog = SteadyClock::now() + s.options.metrics_interval;
-  for (std::size_t i = 0; i < s.stores.size(); ++i) {
+  for (std::size_t i = 0; i < s.backlogs.size(); ++i) {
+    if (!s.backlogs[i]->due()) continue;
     try {
       const auto b = co_await s.stores[i]->backlog();
-      s.backlogs[i]->pending.store(static_cast<double>(b.pending), std::memory_order_relaxed);
-      const auto oldest =
-          b.oldest ? std::chrono::duration_cast<std::chrono::milliseconds>(b.oldest->time_since_epoch()).count() : 0;
-      s.backlogs[i]->oldest_ms.store(oldest, std::memory_order_relaxed);
+      s.backlogs[i]->record(b.pending, b.oldest);
     } catch (const std::exception&) {
       // The store is down: the pass logged it; the gauges keep their last values.
     }
@@ -238,23 +230,16 @@ void OutboxRelay::attach_metrics(infra::metrics::Registry& r) {
                                            return st ? static_cast<double>(st->failed.load()) : 0.0;
                                          }));
   for (auto* store : s.stores) {
-    s.backlogs.push_back(std::make_unique<State::StoreBacklog>());
+    s.backlogs.push_back(std::make_unique<infra::metrics::MeasuredBacklog>(s.options.metrics_interval));
     auto* b = s.backlogs.back().get();
     const std::vector<std::string> label{"store"};
     const std::vector<std::string> value{std::string(store->name())};
     s.metrics.push_back(r.gauge_callback("outbox_backlog_events",
                                          "Outbox events not yet acknowledged by Pub/Sub, by store (measured by the relay).",
-                                         label, value, [b] { return b->pending.load(std::memory_order_relaxed); }));
+                                         label, value, [b] { return b->pending(); }));
     s.metrics.push_back(r.gauge_callback("outbox_oldest_pending_age_seconds",
                                          "Age of the oldest pending outbox event, by store (0 when none).", label, value,
-                                         [b] {
-                                           const auto oldest = b->oldest_ms.load(std::memory_order_relaxed);
-                                           if (oldest == 0) return 0.0;
-                                           const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                                std::chrono::system_clock::now().time_since_epoch())
-                                                                .count();
-                                           return std::max(0.0, static_cast<double>(now - oldest) / 1000.0);
-                                         }));
+                                         [b] { return b->oldest_age_seconds(); }));
   }
 }
 
