@@ -69,7 +69,7 @@ bench_wait_for "http://127.0.0.1:$nginx_port/health/live"
 
 # --- vibework: one I/O thread ---------------------------------------------------------------
 vw_port=$(free_port)
-HTTP_PORT=$vw_port HTTP_THREADS=1 ${VW_ENV:-} taskset -c 0 "$binary" serve > "$work/vibework.log" 2>&1 &
+HTTP_PORT=$vw_port HTTP_THREADS=1 env ${VW_ENV:-} taskset -c 0 "$binary" serve > "$work/vibework.log" 2>&1 &
 vw_pid=$!
 pids+=($vw_pid)
 bench_wait_for "http://127.0.0.1:$vw_port/health/live"

@@ -44,7 +44,7 @@ trap cleanup EXIT
 start_server() {  # name METRICS_ENABLED -> port on stdout
   local port
   port=$(free_port)
-  HTTP_PORT=$port HTTP_THREADS=1 METRICS_ENABLED=$2 METRICS_PORT=0 ${VW_ENV:-} \
+  HTTP_PORT=$port HTTP_THREADS=1 METRICS_ENABLED=$2 METRICS_PORT=0 env ${VW_ENV:-} \
     taskset -c 0 "$binary" serve > "$work/$1.log" 2>&1 &
   pids+=($!)
   echo "$port"

@@ -1,6 +1,6 @@
 #include "vibework/http/request_id.hpp"
 
-#include <random>
+#include "vibework/infra/trace_context.hpp"
 
 namespace vibework::http {
 
@@ -12,26 +12,11 @@ bool usable(std::string_view id) {
   }
   return true;
 }
-
-std::string generate() {
-  // Per-thread generator: ids need to be unique, not secret.
-  thread_local std::mt19937_64 engine{std::random_device{}()};
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    auto bits = engine();
-    for (int i = 0; i < 16; ++i) {
-      id[static_cast<std::size_t>(half * 16 + i)] = digits[bits & 0xf];
-      bits >>= 4;
-    }
-  }
-  return id;
-}
 }  // namespace
 
 std::string request_id_for(std::string_view incoming) {
   if (usable(incoming)) return std::string(incoming);
-  return generate();
+  return infra::random_id_hex();
 }
 
 }  // namespace vibework::http

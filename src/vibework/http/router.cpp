@@ -43,8 +43,35 @@ void Router::add(Verb method, std::string_view pattern, Handler handler) {
     route.segments.push_back(std::move(s));
   }
   routes_.push_back(std::move(route));
-  // Stable: among equally literal routes, the first registered wins.
-  std::stable_sort(routes_.begin(), routes_.end(), [](const Route& a, const Route& b) { return a.score > b.score; });
+  // More literal segments first; at a tie a route without "*" first (it is the more specific);
+  // stable: among equals, the first registered wins.
+  const auto rank = [](const Route& r) { return 2 * r.score + (r.segments.empty() || !r.segments.back().rest ? 1 : 0); };
+  std::stable_sort(routes_.begin(), routes_.end(), [&](const Route& a, const Route& b) { return rank(a) > rank(b); });
+  literal_.clear();
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const auto& r = routes_[i];
+    if (static_cast<std::size_t>(r.score) != r.segments.size()) continue;  // has a parameter or "*"
+    std::string path;
+    for (const auto& segment : r.segments) path += "/" + segment.text;
+    literal_[path.empty() ? "/" : path].push_back(i);
+  }
+}
+
+// The fast path: a path written the canonical way (no "//", no trailing "/") that names a
+// literal route of this method. Anything else (405's Allow included) takes the full walk.
+const Handler* Router::match_literal(Verb method, std::string_view path, Match& result) const {
+  if (path.find("//") != std::string_view::npos || (path.size() > 1 && path.back() == '/')) return nullptr;
+  const auto it = literal_.find(path);
+  if (it == literal_.end()) return nullptr;
+  for (const auto i : it->second) {
+    const auto& route = routes_[i];
+    if (route.method == method || (method == Verb::head && route.method == Verb::get)) {
+      result.handler = &route.handler;
+      result.pattern = &route.pattern;
+      return result.handler;
+    }
+  }
+  return nullptr;
 }
 
 bool Router::matches(const Route& route, const std::vector<std::string_view>& parts, PathParams* params) {
@@ -64,8 +91,12 @@ bool Router::matches(const Route& route, const std::vector<std::string_view>& pa
 }
 
 Router::Match Router::match(Verb method, std::string_view path, PathParams& params) const {
-  const auto parts = split_path(path);
   Match result;
+  if (match_literal(method, path, result) != nullptr) {
+    params.clear();
+    return result;
+  }
+  const auto parts = split_path(path);
   for (const auto& route : routes_) {
     if (!matches(route, parts, nullptr)) continue;
     if (route.method == method || (method == Verb::head && route.method == Verb::get)) {

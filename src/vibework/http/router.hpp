@@ -1,10 +1,12 @@
 #pragma once
 // Router: method + path pattern -> handler. Patterns are literal segments and ":name"
 // parameters ("/users/:id"); a final "*" matches the rest of the path. Literal routes win over
-// parameter routes at the same position; a path that matches with another method gives 405.
+// parameter routes at the same position, and any route over a "*" route as literal as it; a path
+// that matches with another method gives 405.
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "vibework/http/request.hpp"
@@ -45,8 +47,16 @@ class Router {
     std::string pattern;
     int score = 0;  // higher = more literal segments, tried first
   };
+  struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view path) const noexcept { return std::hash<std::string_view>{}(path); }
+  };
   static bool matches(const Route& route, const std::vector<std::string_view>& parts, PathParams* params);
-  std::vector<Route> routes_;
+  const Handler* match_literal(Verb method, std::string_view path, Match& result) const;
+  std::vector<Route> routes_;  // most literal first
+  // Routes without parameters, by their path (indexes into routes_): most requests name one, and
+  // finding it should not cost a walk over every route.
+  std::unordered_map<std::string, std::vector<std::size_t>, PathHash, std::equal_to<>> literal_;
 };
 
 }  // namespace vibework::http

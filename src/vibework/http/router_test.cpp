@@ -109,3 +109,29 @@ TEST(Router, MatchNamesTheRouteTemplate) {
   EXPECT_EQ(*m.pattern, "/api/notifications/:id");
   EXPECT_EQ(r.match(Verb::get, "/nowhere", params).pattern, nullptr);
 }
+
+TEST(Router, LiteralRoutesWinOverRestRoutesAndAnyWayOfWritingThePath) {
+  Router r;
+  int hit = 0;
+  r.get("/files/*", tagged(&hit, 1));
+  r.get("/files", tagged(&hit, 2));
+  r.post("/files/:name", tagged(&hit, 3));
+  PathParams params;
+  Request req;
+  for (const std::string_view path : {"/files", "//files", "/files/"}) {
+    auto m = r.match(Verb::get, path, params);
+    ASSERT_NE(m.handler, nullptr) << path;
+    testkit::run_async((*m.handler)(req));
+    EXPECT_EQ(hit, 2) << path;
+    EXPECT_EQ(*m.pattern, "/files") << path;
+  }
+  EXPECT_NE(r.match(Verb::head, "/files", params).handler, nullptr) << "HEAD is served by GET";
+  auto m = r.match(Verb::post, "/files/a", params);
+  ASSERT_NE(m.handler, nullptr);
+  EXPECT_EQ(params.get("name"), "a");
+  m = r.match(Verb::get, "/files", params);
+  EXPECT_TRUE(params.get("name").empty()) << "a literal match leaves no parameters behind";
+  m = r.match(Verb::delete_, "/files", params);
+  EXPECT_EQ(m.handler, nullptr);
+  EXPECT_EQ(m.allow, "GET") << "the wrong method still walks every route for Allow";
+}

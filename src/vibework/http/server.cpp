@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -22,6 +23,7 @@
 #include "vibework/http/error_response.hpp"
 #include "vibework/http/request_id.hpp"
 #include "vibework/http/request_trace.hpp"
+#include "vibework/http/response_wire.hpp"
 #include "vibework/http/server_metrics.hpp"
 #include "vibework/infra/async/deadline_sweep.hpp"
 #include "vibework/infra/errors.hpp"
@@ -328,6 +330,7 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
   worker.connections.insert(&connection);
   const std::string remote = remote_of(socket);
   beast::flat_buffer buffer;
+  std::string wire;  // each response's bytes (response_wire.hpp), its capacity reused
   boost::system::error_code ec;
 
   try {
@@ -407,7 +410,13 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
       // A client that does not read its response gets the same bound as one that does not send.
       connection.phase = Phase::writing;
       connection.set_deadline(Clock::now() + config.read_timeout);
-      const auto written = co_await beast_http::async_write(socket, *response, asio::redirect_error(use_awaitable, ec));
+      std::size_t written = 0;
+      if (response->chunked()) {
+        written = co_await beast_http::async_write(socket, *response, asio::redirect_error(use_awaitable, ec));
+      } else {
+        serialize_response(*response, wire);
+        written = co_await asio::async_write(socket, asio::buffer(wire), asio::redirect_error(use_awaitable, ec));
+      }
       if (metrics) {
         metrics->request_finished(worker.metrics, route, verb, response->result_int(),
                                   std::chrono::duration<double>(Clock::now() - started).count());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <random>
 
 namespace vibework::infra {
@@ -61,6 +62,16 @@ class Random {
   std::array<std::uint64_t, 4> state_{};
 };
 
+// Two lowercase hex digits for each byte value: one lookup per byte, not one per digit.
+constexpr std::array<char, 512> hex_pairs = [] {
+  std::array<char, 512> out{};
+  for (std::size_t b = 0; b < 256; ++b) {
+    out[2 * b] = hex_digits[b >> 4];
+    out[2 * b + 1] = hex_digits[b & 0xf];
+  }
+  return out;
+}();
+
 // Lowercase hex of random bits into `out` (N a multiple of 16), never all zeros (invalid).
 template <std::size_t N>
 void random_hex(std::array<char, N>& out) {
@@ -70,8 +81,11 @@ void random_hex(std::array<char, N>& out) {
   do {
     for (auto& w : words) w = random.next();
   } while (std::all_of(words.begin(), words.end(), [](std::uint64_t w) { return w == 0; }));
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    for (std::size_t j = 0; j < 16; ++j) out[16 * i + j] = hex_digits[(words[i] >> (60 - 4 * j)) & 0xf];
+  char* at = out.data();
+  for (const auto word : words) {
+    for (int shift = 56; shift >= 0; shift -= 8, at += 2) {
+      std::memcpy(at, &hex_pairs[2 * ((word >> shift) & 0xff)], 2);
+    }
   }
 }
 }  // namespace
@@ -114,6 +128,12 @@ std::optional<TraceContext> parse_traceparent(std::string_view h) noexcept {
   // Flags other than sampled mean nothing we know of in a later version: not passed on.
   if (!v00) out.flags &= 0x01;
   return out;
+}
+
+std::string random_id_hex() {
+  std::array<char, 32> digits{};
+  random_hex(digits);
+  return std::string(digits.data(), digits.size());
 }
 
 TraceContext start_trace() {

@@ -52,4 +52,8 @@ TraceContext continue_trace(const TraceContext& parent);
 // continue_trace(parsed header) when the header is valid, else start_trace().
 TraceContext trace_from_header(std::string_view traceparent);
 
+// 32 lowercase hex digits from the generator trace ids come from (one per thread, seeded by the
+// kernel): unique across threads, processes and hosts, not secret. For other ids (X-Request-Id).
+std::string random_id_hex();
+
 }  // namespace vibework::infra
