@@ -1,6 +1,5 @@
 #include "vibework/auth/cookies.hpp"
 
-#include <boost/url/pct_string_view.hpp>
 #include <fmt/format.h>
 
 #include "vibework/auth/text.hpp"
@@ -41,9 +40,7 @@ std::optional<std::string> find_cookie(std::string_view header, std::string_view
     if (eq == std::string_view::npos || trim(pair.substr(0, eq)) != name) continue;
     std::string_view value = trim(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    if (value.find('%') == std::string_view::npos) return std::string(value);
-    const auto encoded = boost::urls::make_pct_string_view(value);  // decodeURIComponent's rules
-    return encoded ? encoded->decode() : std::string(value);
+    return percent_decode(value);
   }
   return std::nullopt;
 }

@@ -1,14 +1,19 @@
 // Passwords, signed cookies and tokens against values Better-Auth's own code produced (Node's
 // crypto, with Better-Auth's parameters), so both sides accept each other's output.
+#include <array>
 #include <set>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "vibework/auth/password.hpp"
 #include "vibework/auth/random_token.hpp"
 #include "vibework/auth/signed_cookie.hpp"
+#include "vibework/auth/text.hpp"
 #include "vibework/infra/errors.hpp"
 
 namespace vibework::auth {
@@ -83,6 +88,41 @@ TEST(SignedCookie, MatchesBetterCallsSignatureAndEncoding) {
   EXPECT_EQ(cookie_signature(token, secret), node_signature);
   EXPECT_EQ(sign_cookie_value(token, secret),
             "Ab3dEf6hIj9kLmN0pQrStUvWxYz12345.5mNf9t99kCCTBA9PayIDsi0xpfi3ExT6%2BtYk3jEro6I%3D");
+}
+
+// RFC 4231 test case 2, and OpenSSL's one-shot HMAC() for keys around the 64-byte block size
+// and for more secrets than a thread keeps prepared.
+TEST(SignedCookie, HmacSha256MatchesTheStandardForEveryKeyLength) {
+  const auto hex = [](std::string_view bytes) {
+    std::string out;
+    for (unsigned char c : bytes) out += fmt::format("{:02x}", c);
+    return out;
+  };
+  EXPECT_EQ(hex(hmac_sha256("what do ya want for nothing?", "Jefe")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  for (int round = 0; round < 2; ++round) {
+    for (const std::size_t length : {0, 1, 32, 63, 64, 65, 131, 200}) {
+      for (int variant = 0; variant < 3; ++variant) {
+        const std::string key(length, static_cast<char>('a' + variant));
+        const std::string message = "message " + std::to_string(length * 10 + static_cast<std::size_t>(variant));
+        std::array<unsigned char, 32> expected{};
+        unsigned int n = 0;
+        HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+             message.size(), expected.data(), &n);
+        EXPECT_EQ(hmac_sha256(message, key), std::string(reinterpret_cast<const char*>(expected.data()), n))
+            << "key of " << length << " bytes, round " << round;
+      }
+    }
+  }
+}
+
+TEST(SignedCookie, PercentDecodingIsDecodeUriComponents) {
+  EXPECT_EQ(percent_decode("a%2Bb%2fc%3D"), "a+b/c=");
+  EXPECT_EQ(percent_decode("plain"), "plain");
+  EXPECT_EQ(percent_decode("100%"), "100%") << "an escape it cannot decode leaves the text as it is";
+  EXPECT_EQ(percent_decode("%zz%41"), "%zz%41");
+  EXPECT_EQ(percent_decode("%41%4"), "%41%4");
+  EXPECT_EQ(percent_decode("%E2%9C%93"), "\xE2\x9C\x93");
 }
 
 TEST(SignedCookie, VerifiesWithAnySecretOfTheList) {

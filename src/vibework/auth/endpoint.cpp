@@ -1,8 +1,8 @@
 #include "vibework/auth/endpoint.hpp"
+#include "vibework/auth/text.hpp"
 
 #include <array>
 
-#include <boost/url/pct_string_view.hpp>
 
 #include "vibework/auth/rate_limiter.hpp"
 #include "vibework/auth/session_cookies.hpp"
@@ -147,8 +147,7 @@ void add_cookies(http::Response& res, const std::vector<std::string>& cookies) {
 std::string query_value(const http::Request& req, std::string_view name) {
   std::string raw(req.query(name));
   for (auto& c : raw) if (c == '+') c = ' ';
-  const auto encoded = boost::urls::make_pct_string_view(raw);
-  return encoded ? encoded->decode() : raw;
+  return percent_decode(raw);
 }
 
 std::string peer_address(const http::Request& req) {

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include <boost/url/pct_string_view.hpp>
-
 #include "vibework/auth/signed_cookie.hpp"
 #include "vibework/auth/text.hpp"
 #include "vibework/infra/errors.hpp"
@@ -31,17 +29,12 @@ namespace {
 bool alphanumeric(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
 }
-
-std::string percent_decoded(std::string_view text) {
-  if (text.find('%') == std::string_view::npos) return std::string(text);
-  const auto encoded = boost::urls::make_pct_string_view(text);
-  return encoded ? encoded->decode() : std::string(text);
-}
 }  // namespace
 
 std::optional<std::string> SessionCookies::token(const http::Request& request) const {
-  if (find_cookie(request.header("Cookie"), names_.session_token) || !bearer_) {
-    return signed_cookie(request, names_.session_token);
+  if (auto value = find_cookie(request.header("Cookie"), names_.session_token); value || !bearer_) {
+    if (!value) return std::nullopt;
+    return unsign_cookie_value(*value, secrets_);
   }
   // Better-Auth's bearer plugin: the scheme in any case; a signed value, or the raw token.
   const auto authorization = request.header("Authorization");
@@ -51,7 +44,7 @@ std::optional<std::string> SessionCookies::token(const http::Request& request) c
     if (!alphanumeric(credential)) return std::nullopt;
     return std::string(credential);
   }
-  return unsign_cookie_value(percent_decoded(credential), secrets_);
+  return unsign_cookie_value(percent_decode(credential), secrets_);
 }
 
 std::optional<std::string> SessionCookies::bearer_for(std::string_view set_cookie_value) const {
@@ -61,7 +54,7 @@ std::optional<std::string> SessionCookies::bearer_for(std::string_view set_cooki
   const auto rest = attributes == std::string_view::npos ? std::string_view() : value.substr(attributes);
   value = value.substr(0, attributes);
   if (value.empty() || rest.find("Max-Age=0") != std::string_view::npos) return std::nullopt;
-  return percent_decoded(value);
+  return percent_decode(value);
 }
 
 bool SessionCookies::dont_remember(const http::Request& request) const {

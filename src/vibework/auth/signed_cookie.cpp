@@ -1,6 +1,9 @@
 #include "vibework/auth/signed_cookie.hpp"
 
+#include <algorithm>
 #include <array>
+#include <memory>
+#include <vector>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -14,14 +17,85 @@ namespace {
 constexpr std::size_t signature_chars = 44;  // base64 of 32 bytes, padded
 }
 
-std::string hmac_sha256(std::string_view value, std::string_view secret) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int mac_len = 0;
-  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-           reinterpret_cast<const unsigned char*>(value.data()), value.size(), mac.data(), &mac_len) == nullptr) {
-    throw infra::Error(infra::ErrorKind::internal, "auth", "HMAC-SHA256 failed while signing a cookie", "check the OpenSSL installation");
+namespace {
+[[noreturn]] void hmac_failed() {
+  throw infra::Error(infra::ErrorKind::internal, "auth", "HMAC-SHA256 failed while signing a cookie", "check the OpenSSL installation");
+}
+
+struct DigestContext {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  DigestContext() {
+    if (ctx == nullptr) hmac_failed();
   }
-  return std::string(reinterpret_cast<const char*>(mac.data()), mac_len);
+  ~DigestContext() { EVP_MD_CTX_free(ctx); }
+  DigestContext(const DigestContext&) = delete;
+  DigestContext& operator=(const DigestContext&) = delete;
+};
+
+// HMAC-SHA256 (RFC 2104) with each secret's inner and outer digest states computed once per
+// thread: OpenSSL 3's one-shot HMAC() fetches the algorithm and builds a context on every call,
+// three times the cost of the hashing itself, and a session cookie is checked on every request.
+class HmacKeys {
+ public:
+  std::array<unsigned char, 32> mac(std::string_view secret, std::string_view value) {
+    const Keyed& key = keyed(secret);
+    std::array<unsigned char, 32> inner{};
+    std::array<unsigned char, 32> out{};
+    unsigned int n = 0;
+    if (EVP_MD_CTX_copy_ex(scratch_.ctx, key.inner.ctx) != 1 || EVP_DigestUpdate(scratch_.ctx, value.data(), value.size()) != 1 ||
+        EVP_DigestFinal_ex(scratch_.ctx, inner.data(), &n) != 1 || EVP_MD_CTX_copy_ex(scratch_.ctx, key.outer.ctx) != 1 ||
+        EVP_DigestUpdate(scratch_.ctx, inner.data(), inner.size()) != 1 || EVP_DigestFinal_ex(scratch_.ctx, out.data(), &n) != 1) {
+      hmac_failed();
+    }
+    return out;
+  }
+
+ private:
+  struct Keyed {
+    std::string secret;
+    DigestContext inner, outer;  // SHA-256 after (key ^ ipad), after (key ^ opad)
+  };
+
+  const Keyed& keyed(std::string_view secret) {
+    for (const auto& k : keys_) {
+      if (k->secret == secret) return *k;
+    }
+    if (keys_.size() == max_keys) keys_.erase(keys_.begin());  // AUTH_SECRET's list is short: never in practice
+    auto k = std::make_unique<Keyed>();
+    k->secret = std::string(secret);
+    std::array<unsigned char, 64> block{};  // the key, hashed first when longer than a block
+    if (secret.size() > block.size()) {
+      unsigned int n = 0;
+      if (EVP_Digest(secret.data(), secret.size(), block.data(), &n, EVP_sha256(), nullptr) != 1) hmac_failed();
+    } else {
+      std::copy(secret.begin(), secret.end(), block.begin());
+    }
+    std::array<unsigned char, 64> ipad{}, opad{};
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      ipad[i] = static_cast<unsigned char>(block[i] ^ 0x36);
+      opad[i] = static_cast<unsigned char>(block[i] ^ 0x5c);
+    }
+    if (EVP_DigestInit_ex(k->inner.ctx, EVP_sha256(), nullptr) != 1 || EVP_DigestUpdate(k->inner.ctx, ipad.data(), ipad.size()) != 1 ||
+        EVP_DigestInit_ex(k->outer.ctx, EVP_sha256(), nullptr) != 1 || EVP_DigestUpdate(k->outer.ctx, opad.data(), opad.size()) != 1) {
+      hmac_failed();
+    }
+    OPENSSL_cleanse(block.data(), block.size());
+    OPENSSL_cleanse(ipad.data(), ipad.size());
+    OPENSSL_cleanse(opad.data(), opad.size());
+    keys_.push_back(std::move(k));
+    return *keys_.back();
+  }
+
+  static constexpr std::size_t max_keys = 16;
+  std::vector<std::unique_ptr<Keyed>> keys_;
+  DigestContext scratch_;
+};
+}  // namespace
+
+std::string hmac_sha256(std::string_view value, std::string_view secret) {
+  thread_local HmacKeys keys;
+  const auto mac = keys.mac(secret, value);
+  return std::string(reinterpret_cast<const char*>(mac.data()), mac.size());
 }
 
 std::string base64(std::string_view bytes) {

@@ -417,13 +417,14 @@ awaitable<void> Server::Impl::serve_connection(Worker& worker, tcp::socket socke
         serialize_response(*response, wire);
         written = co_await asio::async_write(socket, asio::buffer(wire), asio::redirect_error(use_awaitable, ec));
       }
+      const auto finished = Clock::now();
       if (metrics) {
         metrics->request_finished(worker.metrics, route, verb, response->result_int(),
-                                  std::chrono::duration<double>(Clock::now() - started).count());
+                                  std::chrono::duration<double>(finished - started).count());
       }
       if (config.access_log) {
         log_access({log_method, log_target, response->result_int(),
-                    std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started), written,
+                    std::chrono::duration_cast<std::chrono::microseconds>(finished - started), written,
                     request.request_id, remote},
                    json_logs);
       }
