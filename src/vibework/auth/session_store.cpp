@@ -1,7 +1,11 @@
 #include "vibework/auth/session_store.hpp"
 
+#include <array>
+#include <functional>
+
 #include <spdlog/spdlog.h>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -63,11 +67,12 @@ std::optional<std::pair<TimePoint, std::string_view>> split_value(std::string_vi
   return std::pair{TimePoint{std::chrono::milliseconds(ms)}, value.substr(newline + 1)};
 }
 
-}  // namespace
 
-std::optional<FoundSession> parse_session_body(std::string_view body) {
+std::optional<FoundSession> parse_session_body_once(std::string_view body) {
   boost::system::error_code ec;
-  const auto json = boost::json::parse(body, ec);
+  unsigned char buffer[4096];  // the body is small: parsed without allocating, dropped whole
+  boost::json::monotonic_resource scratch(buffer, sizeof(buffer));
+  const auto json = boost::json::parse(body, ec, &scratch);
   if (ec || !json.is_object()) return std::nullopt;
   const auto* s = json.as_object().if_contains("session");
   const auto* u = json.as_object().if_contains("user");
@@ -76,6 +81,24 @@ std::optional<FoundSession> parse_session_body(std::string_view body) {
   auto user = user_from_json(*u);
   if (!session || !user) return std::nullopt;
   return FoundSession{std::move(*session), std::move(*user), false};
+}
+}  // namespace
+
+// A parse is a function of the body's bytes alone, so each thread remembers its last few: a
+// client's repeated requests parse its session once. Redis (or MySQL) still answers every
+// request, so a changed or revoked session is seen at once (different bytes, or none).
+std::optional<FoundSession> parse_session_body(std::string_view body) {
+  struct Remembered {
+    std::string body;
+    FoundSession found;
+  };
+  constexpr std::size_t slots = 64;
+  thread_local std::array<std::optional<Remembered>, slots> remembered;
+  auto& slot = remembered[std::hash<std::string_view>{}(body) % slots];
+  if (slot && slot->body == body) return slot->found;
+  auto found = parse_session_body_once(body);
+  if (found) slot = Remembered{std::string(body), *found};
+  return found;
 }
 
 awaitable<std::optional<std::string>> SessionStore::load(std::string token) {

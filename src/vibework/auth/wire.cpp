@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "vibework/infra/json.hpp"
+#include "vibework/infra/logging.hpp"  // json_escape
 
 namespace vibework::auth {
 
@@ -82,6 +83,27 @@ boost::json::object user_json(const schema::User& u) {
           {"createdAt", infra::format_iso8601(u.created_at)},
           {"updatedAt", infra::format_iso8601(u.updated_at)},
           {"id", u.id}};
+}
+
+std::string user_json_text(const schema::User& u) {
+  std::string out;
+  out.reserve(256 + u.name.size() + u.email.size() + (u.image ? u.image->size() : 0));
+  const auto text = [&out](std::string_view key, std::string_view value) {
+    out += key;
+    out += '"';
+    infra::append_json_escaped(out, value);
+    out += '"';
+  };
+  text(R"({"name":)", u.name);
+  text(R"(,"email":)", u.email);
+  out += u.email_verified ? R"(,"emailVerified":true)" : R"(,"emailVerified":false)";
+  if (u.image) text(R"(,"image":)", *u.image);
+  else out += R"(,"image":null)";
+  text(R"(,"createdAt":)", infra::format_iso8601(u.created_at));
+  text(R"(,"updatedAt":)", infra::format_iso8601(u.updated_at));
+  text(R"(,"id":)", u.id);
+  out += '}';
+  return out;
 }
 
 boost::json::object session_json(const schema::Session& s) {

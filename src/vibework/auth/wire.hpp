@@ -6,6 +6,7 @@
 //                                                    {"user", auth::user_json(u)}});
 //   throw auth::auth_error(http::Status::unauthorized, "INVALID_EMAIL_OR_PASSWORD");
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <boost/json/object.hpp>
@@ -19,6 +20,9 @@ namespace vibework::auth {
 // {name, email, emailVerified, image, createdAt, updatedAt, id}: dates as ISO-8601 UTC with
 // milliseconds, image null when absent.
 boost::json::object user_json(const schema::User& user);
+// boost::json::serialize(user_json(user)), written straight into text (GET /api/users/me
+// answers it on every request).
+std::string user_json_text(const schema::User& user);
 
 // {id, expiresAt, token, createdAt, updatedAt, ipAddress, userAgent, userId}: the token is the
 // raw one (unsigned), as get-session and list-sessions return it.

@@ -19,5 +19,7 @@ std::unique_ptr<spdlog::formatter> log_formatter(bool json);
 
 // Escapes text for use inside a JSON string literal (no surrounding quotes).
 std::string json_escape(std::string_view text);
+// The same, appended to `out` (no string of its own).
+void append_json_escaped(std::string& out, std::string_view text);
 
 }  // namespace vibework::infra

@@ -29,6 +29,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -90,7 +91,11 @@ class Cache {
   }
   template <typename T>
   static T decode(const std::string& text) {
-    return boost::json::value_to<T>(boost::json::parse(text));
+    // Parsed into a buffer on the stack (a cached value is small): no allocation, and the
+    // document is dropped whole instead of value by value.
+    unsigned char buffer[4096];
+    boost::json::monotonic_resource scratch(buffer, sizeof(buffer));
+    return boost::json::value_to<T>(boost::json::parse(text, &scratch));
   }
 
  private:

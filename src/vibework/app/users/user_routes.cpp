@@ -16,7 +16,9 @@ constexpr std::size_t max_name_length = 255;
 constexpr std::size_t max_image_bytes = 65535;  // the user.image column (TEXT)
 
 // The original's {id, name, email, emailVerified, image, createdAt, updatedAt}.
-http::Response user_response(const schema::User& user) { return http::json_response(http::Status::ok, auth::user_json(user)); }
+http::Response user_response(const schema::User& user) {
+  return http::text_response(http::Status::ok, "application/json", auth::user_json_text(user));
+}
 
 // PATCH's body: name (1..255 characters once trimmed) and image (a string of at most 65535
 // bytes, or null); anything else is a 400 naming the field.
