@@ -84,8 +84,11 @@ int run_doctor(const AppConfig& config, const DoctorOptions& options) {
       asio::detached);
   const int code = exit_code.get_future().get();
   if (signals) {
-    boost::system::error_code ignored;
-    asio::post(runtime.io_context(0), [&] { signals->cancel(ignored); });
+    // The error code lives in the handler: it runs on the I/O thread after this block has ended.
+    asio::post(runtime.io_context(0), [&signals] {
+      boost::system::error_code ignored;
+      signals->cancel(ignored);
+    });
   }
   runtime.join();
   return code;

@@ -49,8 +49,10 @@ int run_until_signal(infra::Runtime& runtime, infra::Readiness& readiness, infra
       asio::detached);
 
   const int code = exit_code.get_future().get();
-  boost::system::error_code ignored;
-  asio::post(runtime.io_context(0), [&] { signals.cancel(ignored); });
+  asio::post(runtime.io_context(0), [&signals] {
+    boost::system::error_code ignored;
+    signals.cancel(ignored);
+  });
   runtime.join();
   spdlog::info("{} stopped", loop.name);
   spdlog::default_logger()->flush();
