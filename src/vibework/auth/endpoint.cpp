@@ -1,11 +1,10 @@
 #include "vibework/auth/endpoint.hpp"
-#include "vibework/auth/text.hpp"
 
 #include <array>
 
-
 #include "vibework/auth/rate_limiter.hpp"
 #include "vibework/auth/session_cookies.hpp"
+#include "vibework/auth/text.hpp"
 #include "vibework/auth/wire.hpp"
 #include "vibework/http/http_error.hpp"
 

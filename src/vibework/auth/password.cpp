@@ -141,16 +141,10 @@ std::string hash_password(std::string_view password, const Argon2Params& params)
 }
 
 std::string decoy_hash(const Argon2Params& params) {
-  // A cheap hash of a random secret, relabelled with the real parameters: verifying computes the
-  // real cost, and the key (made under other parameters) matches nothing.
-  std::array<unsigned char, salt_bytes> secret{};
-  if (RAND_bytes(secret.data(), static_cast<int>(secret.size())) != 1) {
-    throw infra::Error(infra::ErrorKind::internal, "auth", "the system random generator failed", "check the OpenSSL installation");
-  }
+  // A cheap hash (fresh salt), relabelled with the real parameters: verifying computes the real
+  // cost, and the key, made under other parameters, matches no password, this one included.
   const Argon2Params cheap{.memory_kib = 8, .iterations = 1, .parallelism = 1};
-  std::string secret_hex;
-  for (const unsigned char byte : secret) secret_hex += fmt::format("{:02x}", byte);
-  std::string hash = hash_password(secret_hex, cheap);
+  std::string hash = hash_password("vibework decoy", cheap);
   const std::string_view cheap_label = "$m=8,t=1,p=1$";
   hash.replace(hash.find(cheap_label), cheap_label.size(),
                fmt::format("$m={},t={},p={}$", params.memory_kib, params.iterations, params.parallelism));

@@ -32,10 +32,8 @@ bool alphanumeric(std::string_view s) {
 }  // namespace
 
 std::optional<std::string> SessionCookies::token(const http::Request& request) const {
-  if (auto value = find_cookie(request.header("Cookie"), names_.session_token); value || !bearer_) {
-    if (!value) return std::nullopt;
-    return unsign_cookie_value(*value, secrets_);
-  }
+  if (auto value = find_cookie(request.header("Cookie"), names_.session_token)) return unsign_cookie_value(*value, secrets_);
+  if (!bearer_) return std::nullopt;
   // Better-Auth's bearer plugin: the scheme in any case; a signed value, or the raw token.
   const auto authorization = request.header("Authorization");
   if (authorization.size() <= 7 || ascii_lower(authorization.substr(0, 7)) != "bearer ") return std::nullopt;

@@ -67,7 +67,6 @@ std::optional<std::pair<TimePoint, std::string_view>> split_value(std::string_vi
   return std::pair{TimePoint{std::chrono::milliseconds(ms)}, value.substr(newline + 1)};
 }
 
-
 std::optional<FoundSession> parse_session_body_once(std::string_view body) {
   boost::system::error_code ec;
   unsigned char buffer[4096];  // the body is small: parsed without allocating, dropped whole

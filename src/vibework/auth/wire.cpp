@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include <boost/json/parse.hpp>
+
 #include "vibework/infra/json.hpp"
 #include "vibework/infra/logging.hpp"  // json_escape
 
@@ -75,16 +77,6 @@ boost::json::value optional_string(const std::optional<std::string>& s) {
 }
 }  // namespace
 
-boost::json::object user_json(const schema::User& u) {
-  return {{"name", u.name},
-          {"email", u.email},
-          {"emailVerified", u.email_verified},
-          {"image", optional_string(u.image)},
-          {"createdAt", infra::format_iso8601(u.created_at)},
-          {"updatedAt", infra::format_iso8601(u.updated_at)},
-          {"id", u.id}};
-}
-
 std::string user_json_text(const schema::User& u) {
   std::string out;
   out.reserve(256 + u.name.size() + u.email.size() + (u.image ? u.image->size() : 0));
@@ -104,6 +96,13 @@ std::string user_json_text(const schema::User& u) {
   text(R"(,"id":)", u.id);
   out += '}';
   return out;
+}
+
+// The text above is the one definition of the fields and their order; the paths that embed a
+// user in a larger document (sign-in, session bodies) are not the per-request ones.
+boost::json::object user_json(const schema::User& u) {
+  auto parsed = boost::json::parse(user_json_text(u));
+  return std::move(parsed.as_object());
 }
 
 boost::json::object session_json(const schema::Session& s) {

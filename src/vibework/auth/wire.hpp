@@ -20,8 +20,8 @@ namespace vibework::auth {
 // {name, email, emailVerified, image, createdAt, updatedAt, id}: dates as ISO-8601 UTC with
 // milliseconds, image null when absent.
 boost::json::object user_json(const schema::User& user);
-// boost::json::serialize(user_json(user)), written straight into text (GET /api/users/me
-// answers it on every request).
+// The same as JSON text, written directly (GET /api/users/me answers it on every request);
+// user_json is parsed from it, so the two cannot disagree.
 std::string user_json_text(const schema::User& user);
 
 // {id, expiresAt, token, createdAt, updatedAt, ipAddress, userAgent, userId}: the token is the

@@ -59,19 +59,19 @@ void Router::add(Verb method, std::string_view pattern, Handler handler) {
 
 // The fast path: a path written the canonical way (no "//", no trailing "/") that names a
 // literal route of this method. Anything else (405's Allow included) takes the full walk.
-const Handler* Router::match_literal(Verb method, std::string_view path, Match& result) const {
-  if (path.find("//") != std::string_view::npos || (path.size() > 1 && path.back() == '/')) return nullptr;
+bool Router::match_literal(Verb method, std::string_view path, Match& result) const {
+  if (path.find("//") != std::string_view::npos || (path.size() > 1 && path.back() == '/')) return false;
   const auto it = literal_.find(path);
-  if (it == literal_.end()) return nullptr;
+  if (it == literal_.end()) return false;
   for (const auto i : it->second) {
     const auto& route = routes_[i];
     if (route.method == method || (method == Verb::head && route.method == Verb::get)) {
       result.handler = &route.handler;
       result.pattern = &route.pattern;
-      return result.handler;
+      return true;
     }
   }
-  return nullptr;
+  return false;
 }
 
 bool Router::matches(const Route& route, const std::vector<std::string_view>& parts, PathParams* params) {
@@ -92,7 +92,7 @@ bool Router::matches(const Route& route, const std::vector<std::string_view>& pa
 
 Router::Match Router::match(Verb method, std::string_view path, PathParams& params) const {
   Match result;
-  if (match_literal(method, path, result) != nullptr) {
+  if (match_literal(method, path, result)) {
     params.clear();
     return result;
   }

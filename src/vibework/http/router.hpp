@@ -52,7 +52,7 @@ class Router {
     std::size_t operator()(std::string_view path) const noexcept { return std::hash<std::string_view>{}(path); }
   };
   static bool matches(const Route& route, const std::vector<std::string_view>& parts, PathParams* params);
-  const Handler* match_literal(Verb method, std::string_view path, Match& result) const;
+  bool match_literal(Verb method, std::string_view path, Match& result) const;
   std::vector<Route> routes_;  // most literal first
   // Routes without parameters, by their path (indexes into routes_): most requests name one, and
   // finding it should not cost a walk over every route.
