@@ -26,7 +26,8 @@ class RecentErrors {
  public:
   explicit RecentErrors(std::size_t capacity = 20) : capacity_(capacity == 0 ? 1 : capacity) {}
 
-  // Thread-safe. The same check failing with the same message as its newest entry bumps it.
+  // Thread-safe. The same check failing with the same message as its newest entry bumps it
+  // (numbers aside: timings and ports in a driver's message change from one try to the next).
   void record(std::string check, std::string message,
               std::chrono::system_clock::time_point at = std::chrono::system_clock::now());
   // Every failed check of `report`.

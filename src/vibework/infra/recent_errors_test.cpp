@@ -44,6 +44,21 @@ TEST(RecentErrors, ARepeatedFailureIsOneEntryWithACountAndMovesToTheFront) {
   EXPECT_EQ(all[0].count, 1u);
 }
 
+TEST(RecentErrors, MessagesThatDifferOnlyInTheirNumbersAreTheSameOutage) {
+  RecentErrors errors(5);
+  errors.record("mail", "connect to 127.0.0.1 port 57965 after 0 ms: refused", t0);
+  errors.record("mail", "connect to 127.0.0.1 port 57965 after 12 ms: refused", t0 + 1s);
+  auto all = errors.snapshot();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].count, 2u);
+  EXPECT_EQ(all[0].message, "connect to 127.0.0.1 port 57965 after 12 ms: refused") << "the newest text";
+
+  errors.record("mail", "connect to 127.0.0.1 port 57965 after 3 ms: timed out", t0 + 2s);
+  errors.record("mail", "connect to 127.0.0.1 port 57965 after 3 ms", t0 + 3s);
+  all = errors.snapshot();
+  ASSERT_EQ(all.size(), 3u) << "words differ, or one message is a prefix of the other";
+}
+
 TEST(RecentErrors, FedByEveryReadinessReport) {
   RecentErrors errors;
   infra::Readiness readiness(1000ms);
