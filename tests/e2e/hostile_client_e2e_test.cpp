@@ -137,7 +137,10 @@ TEST(HostileClientE2E, ProductionReadinessShowsNamesAndStatesOnly) {
   const auto nothing_there = "127.0.0.1:" + std::to_string(free_port());
   const Env production{{"APP_ENV", "production"},
                        {"AUTH_SECRET", std::string(32, 'k')},
-                       {"REDIS_URL", "redis://" + nothing_there}};
+                       {"REDIS_URL", "redis://" + nothing_there},
+                       // production requires them; not left to the environment the tests run in
+                       {"SMTP_URL", "smtp://127.0.0.1:1025"},
+                       {"MAIL_FROM", "vibework <no-reply@vibework.localhost>"}};
   {
     Server server(production);
     TestClient client(server.port);
