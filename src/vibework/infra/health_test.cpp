@@ -2,6 +2,8 @@
 
 #include "vibework/infra/errors.hpp"
 
+#include <atomic>
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -36,19 +38,34 @@ TEST(Readiness, EmptyRegistryIsReady) {
   EXPECT_EQ(boost::json::serialize(report.to_json(infra::HealthDetails::full)), R"({"status":"ok","checks":{}})");
 }
 
+// Each check waits until all three have started: run one after another, the first would wait
+// for the others until its timeout. Events, not durations, show the parallelism.
 TEST(Readiness, RunsChecksInParallel) {
   Readiness r(5000ms);
-  r.add({"a", "", ok_after(300ms), ""});
-  r.add({"b", "", ok_after(300ms), ""});
-  r.add({"c", "", ok_after(300ms), ""});
-  const auto start = std::chrono::steady_clock::now();
-  auto report = testkit::run_async(r.report());
-  const auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_TRUE(report.ok);
+  auto started = std::make_shared<std::atomic<int>>(0);
+  auto rendezvous = [started]() -> awaitable<void> {
+    ++*started;
+    asio::steady_timer t(co_await asio::this_coro::executor);
+    while (*started < 3) {
+      t.expires_after(1ms);
+      co_await t.async_wait(use_awaitable);
+    }
+  };
+  r.add({"a", "", rendezvous, ""});
+  r.add({"b", "", rendezvous, ""});
+  r.add({"c", "", rendezvous, ""});
+  auto report = testkit::run_async(r.report(), 30s);
   ASSERT_EQ(report.checks.size(), 3u);
-  // Sequential would be >= 900 ms; parallel is about 300 ms. The issue asks for this bound.
-  EXPECT_LT(elapsed, 850ms);
-  for (const auto& c : report.checks) EXPECT_GE(c.status.latency, 290ms) << c.name;
+  for (const auto& c : report.checks) EXPECT_TRUE(c.status.is_ok()) << c.name << ": " << c.status.message;
+  EXPECT_TRUE(report.ok);
+}
+
+TEST(Readiness, ACheckReportsHowLongItTook) {
+  Readiness r(5000ms);
+  r.add({"slow", "", ok_after(300ms), ""});
+  auto report = testkit::run_async(r.report());
+  ASSERT_EQ(report.checks.size(), 1u);
+  EXPECT_GE(report.checks[0].status.latency, 290ms) << "a lower bound: the timer cannot fire early";
 }
 
 TEST(Readiness, HangingCheckIsReportedAsTimeoutWithoutWaitingForIt) {
