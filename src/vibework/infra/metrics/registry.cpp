@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
+#include <shared_mutex>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -134,7 +137,33 @@ void append_sample(std::string& out, std::string_view name, std::string_view suf
   out += '\n';
 }
 
-void append_family(std::string& out, const detail::Family& f) {
+// The callbacks' values, read without the registry's lock (state.hpp). The caller holds
+// state.callbacks shared: no child read here is erased before the caller is done with it.
+using CallbackValues = std::unordered_map<const Child*, double>;
+CallbackValues read_callbacks(const detail::State& state,
+                              const std::function<bool(std::string_view name)>& select = {}) {
+  std::vector<const Child*> children;
+  {
+    std::lock_guard lock(state.mutex);
+    for (const auto& [name, family] : state.families) {
+      if (!family->callback || (select && !select(name))) continue;
+      for (const auto& [values, child] : family->children) children.push_back(&child);
+    }
+  }
+  CallbackValues out;
+  out.reserve(children.size());
+  for (const auto* child : children) out.emplace(child, child->callback());
+  return out;
+}
+
+// A callback registered after read_callbacks is left for the next scrape.
+std::optional<double> value_of(const CallbackValues& values, const Child& child) {
+  const auto it = values.find(&child);
+  if (it == values.end()) return std::nullopt;
+  return it->second;
+}
+
+void append_family(std::string& out, const detail::Family& f, const CallbackValues& callback_values) {
   if (f.children.empty()) return;
   out += "# HELP ";
   out += f.name;
@@ -147,7 +176,7 @@ void append_family(std::string& out, const detail::Family& f) {
   out += '\n';
   for (const auto& [values, child] : f.children) {
     if (f.callback) {
-      append_sample(out, f.name, "", f.label_names, values, child.callback());
+      if (const auto v = value_of(callback_values, child)) append_sample(out, f.name, "", f.label_names, values, *v);
     } else if (f.kind == Kind::counter) {
       append_sample(out, f.name, "", f.label_names, values, child.counter->read());
     } else if (f.kind == Kind::gauge) {
@@ -224,6 +253,7 @@ void Registration::reset() noexcept {
   auto state = state_.lock();
   state_.reset();
   if (!state || id_ == 0) return;
+  std::unique_lock running(state->callbacks);  // waits for a scrape that is running the callback
   std::lock_guard lock(state->mutex);
   for (auto it = state->families.begin(); it != state->families.end(); ++it) {
     auto& children = it->second->children;
@@ -319,13 +349,17 @@ Registration Registry::counter_callback(std::string_view name, std::string_view 
 
 std::string Registry::expose() const {
   std::string out;
+  std::shared_lock callbacks(state_->callbacks);
+  const auto callback_values = read_callbacks(*state_);
   std::lock_guard lock(state_->mutex);
-  for (const auto& [name, family] : state_->families) append_family(out, *family);
+  for (const auto& [name, family] : state_->families) append_family(out, *family, callback_values);
   return out;
 }
 
 std::vector<FamilySnapshot> Registry::snapshot(const std::function<bool(std::string_view name)>& select) const {
   std::vector<FamilySnapshot> out;
+  std::shared_lock callbacks(state_->callbacks);
+  const auto callback_values = read_callbacks(*state_, select);
   std::lock_guard lock(state_->mutex);
   for (const auto& [name, family] : state_->families) {
     const auto& f = *family;
@@ -334,8 +368,11 @@ std::vector<FamilySnapshot> Registry::snapshot(const std::function<bool(std::str
     for (const auto& [values, child] : f.children) {
       Sample sample;
       for (std::size_t i = 0; i < f.label_names.size(); ++i) sample.labels.emplace_back(f.label_names[i], values[i]);
-      if (f.callback) sample.value = child.callback();
-      else if (f.kind == Kind::counter) sample.value = child.counter->read();
+      if (f.callback) {
+        const auto v = value_of(callback_values, child);
+        if (!v) continue;
+        sample.value = *v;
+      } else if (f.kind == Kind::counter) sample.value = child.counter->read();
       else if (f.kind == Kind::gauge) sample.value = child.gauge->read();
       else sample.value = static_cast<double>(child.histogram->cumulative().back());
       snap.samples.push_back(std::move(sample));

@@ -1,5 +1,8 @@
 #include "vibework/infra/metrics/registry.hpp"
 
+#include <atomic>
+#include <future>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -13,6 +16,8 @@ namespace vibework::infra::metrics {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace std::chrono_literals;
 
 TEST(MetricsRegistry, CounterAndGaugeExposition) {
   Registry r;
@@ -163,6 +168,56 @@ TEST(MetricsRegistry, ScrapingWhileRecordingIsSafe) {
   for (int i = 0; i < 50; ++i) (void)r.expose();
   writer.join();
   EXPECT_THAT(r.expose(), HasSubstr("labelled_total{n=\"49\"} 40\n"));
+}
+
+// The publisher's pattern: a callback takes its component's lock, and the component, holding
+// that lock, creates a labelled child. A scrape must not hold the registry's lock while it runs
+// the callback, or the two wait for each other forever (found by an e2e run under ASan).
+TEST(MetricsRegistry, ACallbackMayWaitForAComponentThatIsCreatingAChild) {
+  Registry registry;
+  std::mutex component;
+  std::promise<void> entered;
+  auto family = registry.counter_family("published_total", "Published.", {"topic"});
+  auto reg = registry.gauge_callback("outstanding", "Outstanding.", [&] {
+    entered.set_value();
+    std::lock_guard lock(component);
+    return 1.0;
+  });
+  std::unique_lock held(component);
+  auto scrape = std::async(std::launch::async, [&] { return registry.expose(); });
+  ASSERT_EQ(entered.get_future().wait_for(30s), std::future_status::ready) << "the scrape runs the callback";
+  // Held by this thread while the scrape waits for it: creating a child must not wait for the scrape.
+  auto child = std::async(std::launch::async, [&] { family.labels({"events"}).inc(); });
+  const bool created = child.wait_for(30s) == std::future_status::ready;
+  held.unlock();  // either way, so both threads finish
+  EXPECT_TRUE(created) << "deadlock: the scrape holds the registry's lock while it runs callbacks";
+  child.get();
+  EXPECT_THAT(scrape.get(), HasSubstr("outstanding 1\n"));
+}
+
+TEST(MetricsRegistry, UnregisteringWaitsForAScrapeThatIsRunningTheCallback) {
+  Registry registry;
+  std::promise<void> entered;
+  std::promise<void> release;
+  auto release_future = release.get_future();
+  std::atomic<bool> unregistered{false};
+  auto reg = registry.gauge_callback("slow", "Slow.", [&] {
+    entered.set_value();
+    release_future.wait();
+    EXPECT_FALSE(unregistered.load()) << "ran after its Registration was reset";
+    return 2.0;
+  });
+  auto scrape = std::async(std::launch::async, [&] { return registry.expose(); });
+  ASSERT_EQ(entered.get_future().wait_for(30s), std::future_status::ready);
+  auto reset = std::async(std::launch::async, [&] {
+    reg.reset();
+    unregistered = true;
+  });
+  EXPECT_EQ(reset.wait_for(50ms), std::future_status::timeout) << "reset waits for the running callback";
+  release.set_value();
+  reset.get();
+  EXPECT_THAT(scrape.get(), HasSubstr("slow 2\n"));
+  EXPECT_THAT(registry.expose(), Not(HasSubstr("slow")));
 }
 
 TEST(ProcessMetrics, ReportsTheProcessFromProc) {

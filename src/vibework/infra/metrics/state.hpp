@@ -1,10 +1,14 @@
 #pragma once
 // Internal: what a Registry holds. One lock guards the families and their children; recording
-// never takes it (handles point straight at the cells).
+// never takes it (handles point straight at the cells). Callbacks run without it (a callback
+// takes its component's lock, and a component holding that lock may create a labelled child):
+// `callbacks` is held shared while they run and exclusively to unregister one, so a callback
+// never runs after its Registration is gone.
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -41,6 +45,7 @@ struct Family {
 
 struct State {
   mutable std::mutex mutex;
+  mutable std::shared_mutex callbacks;  // taken before `mutex` when both are
   std::map<std::string, std::unique_ptr<Family>, std::less<>> families;
   std::uint64_t next_id = 1;
 };
