@@ -11,6 +11,7 @@
 #include "vibework/app/events/outbox_relay.hpp"
 #include "vibework/app/infrastructure.hpp"
 #include "vibework/app/metrics_wiring.hpp"
+#include "vibework/app/notifications/unread_counter.hpp"
 #include "vibework/app/routes.hpp"
 #include "vibework/http/server.hpp"
 #include "vibework/infra/health.hpp"
@@ -61,8 +62,9 @@ int run_serve(const AppConfig& config, bool with_worker) {
   users::UserService users(infrastructure->auth->users(), user_cache);
   infrastructure->auth->on_user_changed([&users](std::string user_id) { return users.forget(std::move(user_id)); });
   // The notifications service: each create wakes the relay, so its event goes out at once.
+  notifications::UnreadCounter unread_counter(*infrastructure->redis);
   notifications::NotificationService notifications(*infrastructure->mongodb,
-                                                   [relay = infrastructure->relay] { relay->wake(); });
+                                                   [relay = infrastructure->relay] { relay->wake(); }, &unread_counter);
   AppContext context{config, readiness, *infrastructure, infrastructure->auth.get(), &users, &notifications};
   register_routes(router, context);
   // --with-worker: after the other components, before HTTP (so it stops after HTTP has drained).

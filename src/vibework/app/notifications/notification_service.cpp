@@ -2,6 +2,9 @@
 
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
+#include "vibework/app/notifications/unread_counter.hpp"
 #include "vibework/auth/signed_cookie.hpp"
 #include "vibework/infra/current_trace.hpp"
 
@@ -37,8 +40,18 @@ std::optional<Cursor> Cursor::decode(std::string_view text) {
   return Cursor{mongodb::TimePoint(std::chrono::milliseconds(millis)), *id};
 }
 
-NotificationService::NotificationService(mongodb::Database& db, std::function<void()> on_event_written)
-    : model_(db), on_event_written_(std::move(on_event_written)) {}
+NotificationService::NotificationService(mongodb::Database& db, std::function<void()> on_event_written,
+                                         UnreadCounter* unread_counter)
+    : model_(db), on_event_written_(std::move(on_event_written)), unread_counter_(unread_counter) {}
+
+awaitable<void> NotificationService::uncount(const std::string& user_id, std::int64_t n) {
+  if (unread_counter_ == nullptr || n <= 0) co_return;
+  try {
+    co_await unread_counter_->take(user_id, n);
+  } catch (const std::exception& e) {
+    spdlog::warn("notifications: the unread counter of user {} stays {} too high: {}", user_id, n, e.what());
+  }
+}
 
 awaitable<NotificationDocument> NotificationService::create(std::string user_id, NewNotification n) {
   NotificationDocument doc;
@@ -92,7 +105,10 @@ awaitable<std::optional<NotificationDocument>> NotificationService::mark_read(st
   auto unread = std::move(*filter) && Notification::read == false;
   const mongodb::UpdateOptions return_new{.return_new = true};
   auto changed = co_await model_.find_one_and_update(std::move(unread), std::move(update), return_new);
-  if (changed) co_return changed;
+  if (changed) {
+    if (changed->delivered_at) co_await uncount(user_id, 1);  // the worker counted it
+    co_return changed;
+  }
   co_return co_await get(std::move(user_id), id);  // already read (keeps its readAt), or not there
 }
 
@@ -100,15 +116,23 @@ awaitable<bool> NotificationService::remove(std::string user_id, std::string_vie
   auto filter = owned(user_id, id);
   if (!filter) co_return false;
   auto removed = co_await model_.find_one_and_delete(std::move(*filter));
+  if (removed && !removed->read && removed->delivered_at) co_await uncount(user_id, 1);
   co_return removed.has_value();
 }
 
 awaitable<std::int64_t> NotificationService::mark_all_read(std::string user_id) {
   auto update = mongodb::set(Notification::read, true);
   update.set(Notification::read_at, std::optional<mongodb::TimePoint>(mongodb::detail::now_millis()));
-  auto unread = Notification::user_id == user_id && Notification::read == false;
-  auto result = co_await model_.update_many(std::move(unread), std::move(update));
-  co_return result.modified;
+  // The undelivered first, then the rest: a notification delivered in between is read by the
+  // second update and taken back from the counter; one delivered after the first update finds
+  // it read and is not counted (unread_counter.hpp).
+  auto undelivered = Notification::user_id == user_id && Notification::read == false &&
+                     mongodb::Filter::json(R"({"deliveredAt": null})");
+  const auto before_delivery = co_await model_.update_many(std::move(undelivered), update);
+  auto delivered = Notification::user_id == user_id && Notification::read == false;
+  const auto after_delivery = co_await model_.update_many(std::move(delivered), std::move(update));
+  co_await uncount(user_id, after_delivery.modified);
+  co_return before_delivery.modified + after_delivery.modified;
 }
 
 awaitable<std::int64_t> NotificationService::unread_count(std::string user_id) {

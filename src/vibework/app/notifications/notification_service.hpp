@@ -5,6 +5,9 @@
 //
 // create() writes the notification.created event into the same document (the outbox, see
 // notification_outbox.hpp) in the one insert, then calls `on_event_written` (the relay's wake()).
+// With an UnreadCounter, marking read, deleting and read-all take what they change from the
+// Redis badge the worker counts (unread_counter.hpp); a Redis failure there is logged, not
+// answered: the change is made and unread_count() (MongoDB) stays right.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -17,6 +20,7 @@
 
 namespace vibework::app::notifications {
 
+class UnreadCounter;
 using models::NotificationDocument;
 using models::NotificationType;
 
@@ -50,7 +54,8 @@ struct NotificationPage {
 
 class NotificationService {
  public:
-  explicit NotificationService(mongodb::Database& db, std::function<void()> on_event_written = {});
+  explicit NotificationService(mongodb::Database& db, std::function<void()> on_event_written = {},
+                               UnreadCounter* unread_counter = nullptr);
 
   awaitable<NotificationDocument> create(std::string user_id, NewNotification notification);
   awaitable<NotificationPage> list(std::string user_id, ListQuery query);
@@ -65,8 +70,11 @@ class NotificationService {
   models::Notification& model() noexcept { return model_; }
 
  private:
+  awaitable<void> uncount(const std::string& user_id, std::int64_t n);
+
   models::Notification model_;
   std::function<void()> on_event_written_;
+  UnreadCounter* unread_counter_;
 };
 
 }  // namespace vibework::app::notifications

@@ -1,45 +1,37 @@
 #include "vibework/app/worker/delivery_record.hpp"
 
-#include "vibework/redis/client.hpp"
-
 namespace vibework::app::worker {
 
 using models::Notification;
 
-namespace {
-// KEYS[1] the event's marker, KEYS[2] the user's counter; ARGV[1] the marker's TTL in seconds.
-// Atomic: the counter moves if and only if the marker was set by this call.
-constexpr std::string_view count_once_script = R"lua(
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  return redis.call('INCR', KEYS[2])
-end
-return -1
-)lua";
-}  // namespace
+DeliveryRecord::DeliveryRecord(mongodb::Database& db, redis::Client& redis, notifications::UnreadCounterOptions counter)
+    : notifications_(db), counter_(redis, counter) {}
 
-DeliveryRecord::DeliveryRecord(mongodb::Database& db, redis::Client& redis, DeliveryKeys keys)
-    : notifications_(db), redis_(redis), keys_(keys) {}
-
-awaitable<Marked> DeliveryRecord::mark_delivered(mongodb::ObjectId notification_id, std::string user_id) {
+awaitable<MarkResult> DeliveryRecord::mark_delivered(mongodb::ObjectId notification_id, std::string user_id) {
   auto mine = mongodb::Filter::equals("_id", notification_id) && Notification::user_id == user_id;
   // {deliveredAt: null} matches an absent field as well as a null one.
   auto undelivered = mine && mongodb::Filter::json(R"({"deliveredAt": null})");
   mongodb::Update update;
   update.set(Notification::delivered_at, std::optional<mongodb::TimePoint>(mongodb::detail::now_millis()));
-  const auto changed = co_await notifications_.update_many(std::move(undelivered), std::move(update));
-  if (changed.matched > 0) co_return Marked::now;
-  const auto present = co_await notifications_.count(std::move(mine));
-  co_return present > 0 ? Marked::already : Marked::missing;
+  // The document before the update: read or not at the moment deliveredAt was set, which is
+  // what the API's takes from the counter are decided against (unread_counter.hpp).
+  const auto before = co_await notifications_.find_one_and_update(std::move(undelivered), std::move(update));
+  MarkResult result;
+  if (before) {
+    result.marked = Marked::now;
+    result.unread = !before->read;
+    co_return result;
+  }
+  const auto present = co_await notifications_.find_one(std::move(mine));
+  if (present) {
+    result.marked = Marked::already;
+    result.unread = !present->read;
+  }
+  co_return result;
 }
 
 awaitable<std::optional<std::int64_t>> DeliveryRecord::count_once(std::string event_id, std::string user_id) {
-  const auto marker = DeliveryKeys::marker(event_id);
-  const auto counter = DeliveryKeys::unread_counter(user_id);
-  const auto ttl = std::to_string(keys_.marker_ttl.count());
-  const auto reply = co_await redis_.command("EVAL", count_once_script, "2", marker, counter, ttl);
-  const auto value = reply.to_integer("EVAL count_once");
-  if (value < 0) co_return std::nullopt;
-  co_return value;
+  return counter_.count_once(std::move(event_id), std::move(user_id));
 }
 
 }  // namespace vibework::app::worker

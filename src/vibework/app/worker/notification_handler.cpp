@@ -46,21 +46,24 @@ awaitable<Outcome> NotificationCreatedHandler::handle(pubsub::Message& message) 
   const auto notification_id = event.notification_id.to_string();
   try {
     const auto marked = co_await record_.mark_delivered(event.notification_id, event.user_id);
-    if (marked == Marked::missing) {
+    if (marked.marked == Marked::missing) {
       spdlog::info("worker: notification {} of user {} no longer exists: event {} acked without effect", notification_id,
                    event.user_id, event.event_id);
       message.ack();
       co_return Outcome::missing;
     }
-    const auto counted = co_await record_.count_once(event.event_id, event.user_id);
+    // Read before it was delivered: nothing to count (and a redelivery of a counted event needs no count either).
+    std::optional<std::int64_t> counted;
+    if (marked.unread) counted = co_await record_.count_once(event.event_id, event.user_id);
     message.ack();
-    if (!counted) {
-      spdlog::info("worker: duplicate of event {} (notification {}, attempt {}): already counted, acked", event.event_id,
+    if (!counted && marked.marked == Marked::already) {
+      spdlog::info("worker: duplicate of event {} (notification {}, attempt {}): already delivered, acked", event.event_id,
                    notification_id, message.delivery_attempt);
       co_return Outcome::duplicate;
     }
-    spdlog::info("worker: delivered notification.created {} to user {} (event {}, attempt {})", notification_id,
-                 event.user_id, event.event_id, message.delivery_attempt);
+    spdlog::info("worker: delivered notification.created {} to user {} (event {}, attempt {}){}", notification_id,
+                 event.user_id, event.event_id, message.delivery_attempt,
+                 marked.unread ? "" : ": already read, not counted as unread");
     co_return Outcome::delivered;
   } catch (const std::exception& e) {
     spdlog::warn("worker: notification.created {} (event {}, message {}) failed: {}; {}", notification_id,

@@ -1,7 +1,8 @@
 // The worker's handlers against the shared FerretDB and Redis (scripts/services): one effect per
 // event however often it is delivered, a crash between the two steps finished by the
 // redelivery, a deleted notification acked, poison nacked (and said to be dead-lettered at the
-// last attempt), an outage nacked; and the events handler.
+// last attempt), an outage nacked; the unread counter kept by the worker and the API together;
+// and the events handler.
 #include "vibework/app/worker/notification_handler.hpp"
 
 #include <atomic>
@@ -11,6 +12,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "vibework/app/notifications/notification_service.hpp"
+#include "vibework/app/notifications/unread_counter.hpp"
 #include "vibework/app/worker/user_event_handler.hpp"
 #include "vibework/infra/runtime.hpp"
 #include "vibework/mongodb/test_support.hpp"
@@ -83,7 +86,7 @@ class NotificationHandlerTest : public ::testing::Test {
     return run(notifications.find_by_id(id));
   }
   std::optional<std::string> counter(const std::string& user_id) {
-    return run(redis_->get(DeliveryKeys::unread_counter(user_id)));
+    return run(redis_->get(notifications::UnreadCounter::key(user_id)));
   }
 
   // notification.created as the outbox relay publishes it.
@@ -139,7 +142,7 @@ TEST_F(NotificationHandlerTest, TheSameEventTwiceSetsDeliveredAtOnceAndCountsOnc
   EXPECT_EQ(handle(handler, second), Outcome::delivered);
   EXPECT_EQ(counter(user), "2");
 
-  const auto marker_ttl = run(redis_->ttl(DeliveryKeys::marker(id)));
+  const auto marker_ttl = run(redis_->ttl(notifications::UnreadCounter::marker(id)));
   EXPECT_EQ(marker_ttl.state, redis::KeyTtl::State::expiring) << "markers do not pile up forever";
 }
 
@@ -149,7 +152,7 @@ TEST_F(NotificationHandlerTest, ACrashBetweenTheStepsIsFinishedByTheRedelivery) 
   const auto user = unique("user");
   const auto doc = insert(user);
   // The first delivery got as far as MongoDB, then the worker died (no count, no ack).
-  EXPECT_EQ(run(record.mark_delivered(doc.id, user)), Marked::now);
+  EXPECT_EQ(run(record.mark_delivered(doc.id, user)).marked, Marked::now);
   const auto delivered_at = read(doc.id)->delivered_at;
   ASSERT_TRUE(delivered_at.has_value());
   EXPECT_EQ(counter(user), std::nullopt);
@@ -279,6 +282,89 @@ TEST_F(NotificationHandlerTest, AnOutageNacksAndTheRedeliveryCountsOnce) {
   auto m = event(doc, id, 3);
   EXPECT_EQ(handle(handler, m), Outcome::delivered);
   EXPECT_EQ(m.decision(), Decision::ack);
+  EXPECT_EQ(counter(user), "1");
+}
+
+// The badge the worker counts and the API takes back: after any mix of deliveries, reads,
+// deletes and read-all, it equals the delivered unread notifications.
+TEST_F(NotificationHandlerTest, TheUnreadCounterFollowsDeliveriesReadsDeletesAndReadAll) {
+  DeliveryRecord record(*mongodb_, *redis_);
+  NotificationCreatedHandler handler(record, "notifications-created-worker");
+  notifications::UnreadCounter unread(*redis_);
+  notifications::NotificationService service(*mongodb_, {}, &unread);
+  const auto user = unique("user");
+  auto create = [&] {
+    return run(service.create(user, notifications::NewNotification{.title = "Hi", .message = "Hello", .data = std::nullopt}));
+  };
+  auto deliver = [&](const NotificationDocument& doc) {
+    auto m = event(doc, "notification.created:" + doc.id.to_string());
+    return handle(handler, m);
+  };
+
+  const auto a = create();
+  const auto b = create();
+  EXPECT_EQ(deliver(a), Outcome::delivered);
+  EXPECT_EQ(deliver(b), Outcome::delivered);
+  EXPECT_EQ(counter(user), "2");
+  ASSERT_TRUE(run(service.mark_read(user, a.id.to_string())).has_value());
+  EXPECT_EQ(counter(user), "1") << "a delivered notification read";
+  ASSERT_TRUE(run(service.mark_read(user, a.id.to_string())).has_value());
+  EXPECT_EQ(counter(user), "1") << "reading it again changes nothing";
+
+  // Read before the worker delivered it: neither side counts it.
+  const auto c = create();
+  ASSERT_TRUE(run(service.mark_read(user, c.id.to_string())).has_value());
+  EXPECT_EQ(counter(user), "1");
+  testkit::LogWatch not_counted("already read, not counted as unread");
+  EXPECT_EQ(deliver(c), Outcome::delivered);
+  EXPECT_EQ(not_counted.count(), 1);
+  EXPECT_EQ(counter(user), "1");
+  EXPECT_EQ(deliver(c), Outcome::duplicate);
+  EXPECT_EQ(counter(user), "1");
+
+  EXPECT_TRUE(run(service.remove(user, b.id.to_string())));
+  EXPECT_EQ(counter(user), "0") << "a delivered unread notification deleted";
+  EXPECT_TRUE(run(service.remove(user, a.id.to_string())));
+  EXPECT_EQ(counter(user), "0") << "a read one deleted";
+
+  // read-all: the delivered are taken back, the undelivered are not counted when they arrive.
+  const auto d = create();
+  const auto e = create();
+  const auto f = create();
+  EXPECT_EQ(deliver(d), Outcome::delivered);
+  EXPECT_EQ(deliver(e), Outcome::delivered);
+  EXPECT_EQ(counter(user), "2");
+  EXPECT_EQ(run(service.mark_all_read(user)), 3);
+  EXPECT_EQ(counter(user), "0");
+  EXPECT_EQ(deliver(f), Outcome::delivered);
+  EXPECT_EQ(counter(user), "0");
+  EXPECT_EQ(run(service.unread_count(user)), 0);
+}
+
+TEST_F(NotificationHandlerTest, ARedisOutageLeavesTheCounterHighAndTheRequestAnswered) {
+  DeliveryRecord record(*mongodb_, *redis_);
+  NotificationCreatedHandler handler(record, "notifications-created-worker");
+  const auto user = unique("user");
+  const auto doc = insert(user);
+  auto m = event(doc, unique("event"));
+  EXPECT_EQ(handle(handler, m), Outcome::delivered);
+  EXPECT_EQ(counter(user), "1");
+
+  auto down = testkit::load_config<redis::Config>(
+      {{"REDIS_URL", fmt::format("redis://127.0.0.1:{}", testkit::free_port())}, {"REDIS_CONNECT_TIMEOUT_MS", "200"}});
+  ASSERT_TRUE(down.ok());
+  auto dead_redis = std::make_shared<redis::Client>(down.config.get<redis::Config>(), *runtime_);
+  run(dead_redis->start());
+  {
+    notifications::UnreadCounter unread(*dead_redis);
+    notifications::NotificationService service(*mongodb_, {}, &unread);
+    testkit::LogWatch high("the unread counter of user " + user + " stays 1 too high");
+    const auto marked = run(service.mark_read(user, doc.id.to_string()));
+    ASSERT_TRUE(marked.has_value());
+    EXPECT_TRUE(marked->read);
+    EXPECT_EQ(high.count(), 1);
+  }
+  run(dead_redis->stop());
   EXPECT_EQ(counter(user), "1");
 }
 

@@ -7,9 +7,9 @@
 
 namespace vibework::app::worker {
 
-Worker::Worker(mongodb::Database& mongodb, redis::Client& redis, pubsub::Client& pubsub, DeliveryKeys keys)
+Worker::Worker(mongodb::Database& mongodb, redis::Client& redis, pubsub::Client& pubsub, notifications::UnreadCounterOptions counter)
     : pubsub_(pubsub),
-      record_(mongodb, redis, keys),
+      record_(mongodb, redis, counter),
       notifications_(record_, std::string(subscriptions::NOTIFICATIONS_WORKER)),
       events_(std::string(subscriptions::EVENTS_WORKER)) {}
 

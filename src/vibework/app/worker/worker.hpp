@@ -27,7 +27,7 @@ namespace vibework::app::worker {
 
 class Worker final : public infra::Component {
  public:
-  Worker(mongodb::Database& mongodb, redis::Client& redis, pubsub::Client& pubsub, DeliveryKeys keys = {});
+  Worker(mongodb::Database& mongodb, redis::Client& redis, pubsub::Client& pubsub, notifications::UnreadCounterOptions counter = {});
   ~Worker() override;
 
   std::string_view name() const override { return "worker"; }
