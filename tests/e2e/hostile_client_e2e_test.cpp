@@ -12,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "deadline_io.hpp"
 #include "server_under_test.hpp"
 
 using namespace vibework::e2e;
@@ -28,25 +29,24 @@ const std::vector<std::string> prlimit_256 = {"/usr/bin/prlimit", "--nofile=256:
 // Slowloris: the start of a request, then nothing.
 class HalfSentRequest {
  public:
-  HalfSentRequest(asio::io_context& ctx, unsigned short port) : socket_(ctx) {
+  HalfSentRequest(asio::io_context& ctx, unsigned short port) : ctx_(ctx), socket_(ctx) {
     socket_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     asio::write(socket_, asio::buffer(std::string_view("GET /health/live HTTP/1.1\r\nHost: x\r\n")));
   }
   // True when the server closed the connection within `limit`.
   bool closed_by_server(std::chrono::milliseconds limit) {
-    set_receive_timeout(limit);
     char byte = 0;
-    boost::system::error_code ec;
-    const auto n = socket_.read_some(asio::buffer(&byte, 1), ec);
-    return n == 0 && (ec == asio::error::eof || ec == asio::error::connection_reset);
+    const auto ec = run_within(ctx_, socket_, limit,
+                               [&](auto handler) { socket_.async_read_some(asio::buffer(&byte, 1), handler); });
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
   }
   // Sends the end of the request; the response's status line, or "" when the connection is gone.
   std::string finish() {
-    set_receive_timeout(10s);
     boost::system::error_code ec;
     asio::write(socket_, asio::buffer(std::string_view("\r\n")), ec);
     asio::streambuf response;
-    asio::read_until(socket_, response, "\r\n", ec);
+    ec = run_within(ctx_, socket_, 10s,
+                    [&](auto handler) { asio::async_read_until(socket_, response, "\r\n", handler); });
     if (ec) return "";
     std::istream in(&response);
     std::string line;
@@ -55,10 +55,7 @@ class HalfSentRequest {
   }
 
  private:
-  void set_receive_timeout(std::chrono::milliseconds limit) {
-    timeval tv{static_cast<time_t>(limit.count() / 1000), static_cast<suseconds_t>((limit.count() % 1000) * 1000)};
-    setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  }
+  asio::io_context& ctx_;
   asio::ip::tcp::socket socket_;
 };
 

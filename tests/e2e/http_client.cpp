@@ -5,6 +5,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 
+#include "deadline_io.hpp"
 #include "vibework/testkit/eventually.hpp"
 #include "vibework/testkit/ports.hpp"
 
@@ -15,9 +16,6 @@ using tcp = boost::asio::ip::tcp;
 
 TestClient::TestClient(unsigned short port) : socket_(ctx_) {
   socket_.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-  // Blocking reads in tests must not hang forever if the server misbehaves.
-  timeval tv{10, 0};
-  setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
 HttpResult TestClient::request(http::verb method, const std::string& target, const std::string& body,
@@ -58,7 +56,11 @@ HttpResult TestClient::read_response() {
   HttpResult result;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
-  http::read(socket_, buffer_, parser);
+  // Bounded: a server that never answers fails the test instead of hanging it.
+  const auto ec = run_within(ctx_, socket_, std::chrono::seconds(30),
+                             [&](auto handler) { http::async_read(socket_, buffer_, parser, handler); });
+  if (ec == boost::asio::error::timed_out) throw boost::system::system_error(ec, "no HTTP response within 30 s");
+  if (ec) throw boost::system::system_error(ec, "reading the HTTP response");
   result.message = parser.release();
   result.status = result.message.result_int();
   result.body = result.message.body();
@@ -66,12 +68,10 @@ HttpResult TestClient::read_response() {
 }
 
 bool TestClient::closed_by_server(std::chrono::milliseconds limit) {
-  timeval tv{static_cast<time_t>(limit.count() / 1000), static_cast<suseconds_t>((limit.count() % 1000) * 1000)};
-  setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   char byte = 0;
-  boost::system::error_code ec;
-  const auto n = socket_.read_some(boost::asio::buffer(&byte, 1), ec);
-  return n == 0 && (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset);
+  const auto ec = run_within(ctx_, socket_, limit,
+                             [&](auto handler) { socket_.async_read_some(boost::asio::buffer(&byte, 1), handler); });
+  return ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset;
 }
 
 bool wait_until_listening(unsigned short port, std::chrono::milliseconds limit) {
