@@ -174,6 +174,20 @@ TEST_F(TracingE2E, ARequestsTraceReachesItsAccessLogItsPublishedEventAndTheWorke
   EXPECT_EQ(worker.wait_for_exit(30s), 0) << worker.output();
 }
 
+// A mail is sent later, by the sender, outside the request: its line continues the request's trace.
+TEST_F(TracingE2E, AMailIsSentUnderTheTraceOfTheRequestThatAskedForIt) {
+  Server server(tracing_env());
+  const auto email = unique_email("trace-mail");
+  Browser b(server.port);
+  ASSERT_EQ(b.sign_up(email).status, 200u);
+  const Traceparent reset_trace;
+  auto asked = b.post("/request-password-reset", boost::json::object{{"email", email}, {"redirectTo", "/new-password"}},
+                      {{"traceparent", reset_trace.header()}});
+  ASSERT_EQ(asked.status, 200u) << asked.body;
+  EXPECT_TRUE(logged_line(*server.process, {"mail: sent outbox row", "trace=" + reset_trace.trace_id}, 60s))
+      << server.process->output();
+}
+
 // Without a usable traceparent the server starts a trace of its own; JSON logs name it trace_id.
 TEST_F(TracingE2E, JsonLogsCarryTraceIdsAndBadHeadersStartNewTraces) {
   Server server(tracing_env({{"LOG_FORMAT", "json"}}));

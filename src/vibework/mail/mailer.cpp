@@ -2,11 +2,14 @@
 
 #include <random>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "vibework/infra/async/backoff.hpp"
 #include "vibework/infra/async/periodic_task.hpp"
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/infra/errors.hpp"
 #include "vibework/infra/instance_tag.hpp"
 #include "vibework/infra/lifecycle.hpp"
@@ -89,7 +92,10 @@ awaitable<std::size_t> Mailer::send_due() {
       co_await outbox_.release(row.id, owner);
       continue;
     }
-    co_await send_one(std::move(row), owner);
+    // Each mail's lines continue the trace of the request that wrote it (or start one).
+    const auto ex = co_await asio::this_coro::executor;
+    const auto traced = infra::traced(ex, infra::trace_from_header(row.traceparent));
+    co_await asio::co_spawn(traced, send_one(std::move(row), owner), asio::use_awaitable);
   }
   co_return claimed;
 }
@@ -107,7 +113,7 @@ awaitable<void> Mailer::send_one(OutboxRow row, const std::string& owner) {
   if (error.empty()) {
     co_await outbox_.mark_sent(row.id, owner);
     ++sent_;
-    spdlog::debug("mail: sent outbox row {} ({}) after {} attempt(s)", row.id, row.mail.kind, row.attempts);
+    spdlog::info("mail: sent outbox row {} ({}) after {} attempt(s)", row.id, row.mail.kind, row.attempts);
     co_return;
   }
   ++failed_;

@@ -1,13 +1,16 @@
 #include "vibework/mail/outbox.hpp"
 
+#include <optional>
+
+#include "vibework/infra/current_trace.hpp"
 #include "vibework/infra/errors.hpp"
 
 namespace vibework::mail {
 
 namespace {
 constexpr const char* insert_sql =
-    "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, kind, next_attempt_at, created_at) "
-    "VALUES (?, ?, ?, ?, ?, NOW(3), NOW(3))";
+    "INSERT INTO mail_outbox (recipient, subject, text_body, html_body, kind, traceparent, next_attempt_at, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, NOW(3), NOW(3))";
 
 // Checked before the row is written: a mail that can never be built must not sit in the queue.
 void validate(const Mail& mail) {
@@ -17,7 +20,11 @@ void validate(const Mail& mail) {
 }
 
 awaitable<std::uint64_t> insert(mysql::QueryRunner& runner, const Mail& mail) {
-  const auto rs = co_await runner.execute(insert_sql, mail.to, mail.subject, mail.text, mail.html, mail.kind);
+  // The request's trace rides with the mail: the sender's lines for it continue that trace.
+  std::optional<std::string> traceparent;
+  if (const auto* trace = infra::current_trace()) traceparent = trace->traceparent();
+  const auto rs =
+      co_await runner.execute(insert_sql, mail.to, mail.subject, mail.text, mail.html, mail.kind, traceparent);
   co_return rs.insert_id;
 }
 
@@ -60,7 +67,7 @@ awaitable<std::vector<OutboxRow>> Outbox::claim(std::string owner, std::size_t l
   std::vector<OutboxRow> rows;
   if (claimed.affected_rows == 0) co_return rows;
   const auto rs = co_await db_.execute(
-      "SELECT id, recipient, subject, text_body, html_body, kind, attempts, created_at FROM mail_outbox "
+      "SELECT id, recipient, subject, text_body, html_body, kind, attempts, created_at, traceparent FROM mail_outbox "
       "WHERE locked_by = ? AND sent_at IS NULL ORDER BY id",
       owner);
   for (std::size_t r = 0; r < rs.row_count(); ++r) {
@@ -73,6 +80,7 @@ awaitable<std::vector<OutboxRow>> Outbox::claim(std::string owner, std::size_t l
     row.mail.kind = text_cell(rs.cell(r, 5));
     row.attempts = static_cast<std::uint32_t>(unsigned_cell(rs.cell(r, 6)));
     if (const auto* t = std::get_if<mysql::TimePoint>(&rs.cell(r, 7))) row.created_at = *t;
+    row.traceparent = text_cell(rs.cell(r, 8));
     rows.push_back(std::move(row));
   }
   co_return rows;

@@ -28,6 +28,7 @@ struct OutboxRow {
   Mail mail;
   std::uint32_t attempts = 0;  // including the one this claim is for
   mysql::TimePoint created_at;
+  std::string traceparent;  // of the work that enqueued it; "" when none
 };
 
 // What waits in the outbox: rows not sent yet, and when the oldest of them was written.

@@ -3,8 +3,12 @@
 // retry, and only old sent rows are pruned. No row is ever lost on the way.
 #include "vibework/mail/outbox.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
+#include "vibework/infra/current_trace.hpp"
+#include "vibework/infra/trace_context.hpp"
 #include "vibework/mail/test_support.hpp"
 
 using namespace vibework;
@@ -41,6 +45,25 @@ TEST_F(OutboxTest, ALeaseGivesEachRowToOneSender) {
   EXPECT_EQ(b[0].mail.to, "row2@example.test");
   EXPECT_NE(a[0].id, b[0].id);
   EXPECT_NE(a[1].id, b[0].id);
+}
+
+// The sender continues the trace of the request that wrote the mail (tests/e2e/tracing_e2e_test).
+TEST_F(OutboxTest, ARowCarriesTheTraceOfTheWorkThatWroteIt) {
+  const auto trace = infra::start_trace();
+  const auto traced = infra::traced(runtime_->io_context(0).get_executor(), trace);
+  auto write = [this]() -> awaitable<void> {
+    auto box = outbox();
+    Mail mail{"traced@example.test", "s", "t", "", "test"};
+    co_await box.enqueue(*db_, std::move(mail));
+  };
+  auto written = asio::co_spawn(traced, write(), asio::use_future);
+  ASSERT_EQ(written.wait_for(60s), std::future_status::ready);
+  written.get();
+  enqueue(1);  // outside any trace
+  const auto rows = claim("a", 10);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].traceparent, trace.traceparent());
+  EXPECT_EQ(rows[1].traceparent, "");
 }
 
 TEST_F(OutboxTest, ALeaseThatRunsOutFreesTheRowForAnotherSender) {
